@@ -1,0 +1,276 @@
+package org.ckcoop.backbone;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import org.ckcoop.backbone.checkpoint.CheckpointException;
+import org.ckcoop.backbone.checkpoint.CheckpointLayout;
+import org.ckcoop.backbone.checkpoint.ClipArchitecture;
+import org.ckcoop.backbone.checkpoint.ClipCheckpoint;
+import org.ckcoop.backbone.checkpoint.ImageNormalization;
+import org.ckcoop.backbone.model.ClipNetwork;
+import org.ckcoop.backbone.model.Precision;
+import org.ckcoop.backbone.text.ClipTokenizer;
+
+/**
+ * A frozen CLIP: both towers on one device, its tokenizer, its image normalisation and its identity.
+ * This is what every prompt learner and every evaluation runs on.
+ *
+ * <p><b>Frozen.</b> No weight ever requires a gradient; inside a {@code GradientCollector}, gradients
+ * flow through the towers to whatever input the caller marked as trainable (the prompt learner's
+ * context), never into the backbone.
+ *
+ * <p><b>Memory.</b> Every result belongs to the NDManager of the input it was computed from, never to
+ * the backbone's own manager, so a caller that opens one manager per step and closes it keeps memory
+ * flat over any number of steps.
+ *
+ * <p>Two text entry points: {@link #encodeTokens} from token ids, and {@link #encodeTokenEmbeddings}
+ * from token embeddings plus EOT positions (differentiable; what prompt learners call). Features are
+ * projected and <em>not</em> normalised.
+ */
+public final class ClipBackbone implements AutoCloseable {
+  private final ClipArchitecture architecture;
+  private final ImageNormalization normalization;
+  private final ClipTokenizer tokenizer;
+  private final String identity;
+  private final String source;
+  private final NDManager manager;
+  private final ClipNetwork network;
+  private final Precision precision;
+
+  private ClipBackbone(ClipCheckpoint checkpoint, ClipTokenizer tokenizer, BackboneOptions options) {
+    if (tokenizer.vocabularySize() > checkpoint.architecture().vocabSize()) {
+      throw new CheckpointException(
+          checkpoint.source(),
+          "the tokenizer has " + tokenizer.vocabularySize() + " tokens but the token embedding has only "
+              + checkpoint.architecture().vocabSize() + " rows");
+    }
+    Device device = EngineRuntime.device(options.device());
+    if (options.precision() == Precision.FP16 && !device.isGpu()) {
+      throw new IllegalArgumentException("precision fp16 needs a GPU device; on " + device + " use fp32");
+    }
+    this.architecture = checkpoint.architecture();
+    this.normalization = checkpoint.normalization();
+    this.tokenizer = tokenizer;
+    this.identity = identityOf(checkpoint, tokenizer);
+    this.source = checkpoint.source() + " (" + checkpoint.layout() + ")";
+    this.precision = options.precision();
+    this.manager = EngineRuntime.engine().newBaseManager(device);
+    this.manager.setName("clip-backbone");
+    try {
+      this.network = new ClipNetwork(checkpoint, manager, precision);
+    } catch (RuntimeException e) {
+      manager.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Loads the checkpoint folder (either layout, any of F32/F16/BF16) and its tokenizer.
+   *
+   * @throws CheckpointException naming the file, tensor and expected versus found shape when the
+   *     checkpoint cannot be used
+   */
+  public static ClipBackbone load(Path path, BackboneOptions options) {
+    ClipCheckpoint checkpoint = CheckpointLayout.read(path);
+    Path folder = Files.isDirectory(path) ? path : path.toAbsolutePath().getParent();
+    return new ClipBackbone(checkpoint, ClipTokenizer.fromFolder(folder), options);
+  }
+
+  /** Loads a checkpoint on the CPU in FP32. */
+  public static ClipBackbone load(Path path) {
+    return load(path, BackboneOptions.defaults());
+  }
+
+  /** Builds a backbone from checkpoint weights already in memory and a tokenizer. */
+  public static ClipBackbone create(ClipCheckpoint checkpoint, ClipTokenizer tokenizer, BackboneOptions options) {
+    return new ClipBackbone(checkpoint, tokenizer, options);
+  }
+
+  /**
+   * Returns the backbone identity: a SHA-256 over the weights' values, the architecture, the image
+   * normalisation and the tokenizer. The same model in either layout and in any dtype that holds the
+   * same values has the same identity; results record it.
+   */
+  public String identity() {
+    return identity;
+  }
+
+  private static String identityOf(ClipCheckpoint checkpoint, ClipTokenizer tokenizer) {
+    try {
+      MessageDigest d = MessageDigest.getInstance("SHA-256");
+      d.update(("clip-backbone/1|" + checkpoint.contentHash() + "|" + tokenizer.identity()).getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(d.digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Returns where the checkpoint came from and its layout, for logs and provenance. */
+  public String source() {
+    return source;
+  }
+
+  /** Returns every size of the model. */
+  public ClipArchitecture architecture() {
+    return architecture;
+  }
+
+  /** Returns the image normalisation the checkpoint states (CLIP's by default). */
+  public ImageNormalization normalization() {
+    return normalization;
+  }
+
+  /** Returns the checkpoint's tokenizer. */
+  public ClipTokenizer tokenizer() {
+    return tokenizer;
+  }
+
+  /** Returns the device the weights live on. */
+  public Device device() {
+    return manager.getDevice();
+  }
+
+  /** Returns the compute precision. */
+  public Precision precision() {
+    return precision;
+  }
+
+  /** Returns the stored log-temperature; logits are {@code exp(logitScale) * cos(image, text)}. */
+  public float logitScale() {
+    return network.logitScale();
+  }
+
+  /**
+   * Encodes normalised pixels [N, 3, R, R] into projected image features [N, embed] (F32). The result
+   * belongs to {@code pixels}' manager.
+   *
+   * @throws IllegalArgumentException when the shape is not [N, 3, R, R] at this model's resolution
+   */
+  public NDArray encodeImages(NDArray pixels) {
+    Shape s = pixels.getShape();
+    int r = architecture.imageResolution();
+    if (s.dimension() != 4 || s.get(1) != 3 || s.get(2) != r || s.get(3) != r) {
+      throw new IllegalArgumentException("pixels have shape " + s + ", expected (N, 3, " + r + ", " + r + ")");
+    }
+    return toF32(network.encodeImages(toCompute(pixels)));
+  }
+
+  /**
+   * Encodes token ids [N, L] (int64, L at most the context length, each row with an EOT) into
+   * projected text features [N, embed] (F32), read at each row's first EOT. The result belongs to
+   * {@code tokens}' manager.
+   */
+  public NDArray encodeTokens(NDArray tokens) {
+    Shape s = tokens.getShape();
+    if (s.dimension() != 2 || s.get(1) > architecture.contextLength()) {
+      throw new IllegalArgumentException(
+          "tokens have shape " + s + ", expected (N, L) with L <= " + architecture.contextLength());
+    }
+    long[] ids = tokens.toType(DataType.INT64, false).toLongArray();
+    int length = Math.toIntExact(s.get(1));
+    int[] eot = new int[Math.toIntExact(s.get(0))];
+    for (int i = 0; i < eot.length; i++) {
+      eot[i] = -1;
+      for (int j = 0; j < length; j++) {
+        long id = ids[i * length + j];
+        if (id < 0 || id >= architecture.vocabSize()) {
+          throw new IllegalArgumentException(
+              "token id " + id + " at row " + i + ", position " + j + " is outside the vocabulary [0, "
+                  + architecture.vocabSize() + ")");
+        }
+        if (eot[i] < 0 && id == tokenizer.eotTokenId()) {
+          eot[i] = j;
+        }
+      }
+      if (eot[i] < 0) {
+        throw new IllegalArgumentException(
+            "row " + i + " has no end-of-text token (id " + tokenizer.eotTokenId() + ")");
+      }
+    }
+    NDArray embeddings = network.embedTokens(tokens.toType(DataType.INT64, false));
+    return toF32(network.encodeTokenEmbeddings(embeddings, eot));
+  }
+
+  /**
+   * Encodes token embeddings [N, L, width] whose EOT tokens sit at {@code eotPositions} into projected
+   * text features [N, embed] (F32). Differentiable with respect to {@code embeddings}. Positions
+   * after the last EOT are cut before the blocks run (exact under the causal mask). The result belongs
+   * to {@code embeddings}' manager.
+   */
+  public NDArray encodeTokenEmbeddings(NDArray embeddings, int[] eotPositions) {
+    Shape s = embeddings.getShape();
+    int width = architecture.text().width();
+    if (s.dimension() != 3 || s.get(2) != width || s.get(1) > architecture.contextLength()) {
+      throw new IllegalArgumentException("token embeddings have shape " + s + ", expected (N, L, " + width
+          + ") with L <= " + architecture.contextLength());
+    }
+    if (eotPositions.length != s.get(0)) {
+      throw new IllegalArgumentException(
+          eotPositions.length + " EOT positions for " + s.get(0) + " sequences");
+    }
+    for (int i = 0; i < eotPositions.length; i++) {
+      if (eotPositions[i] < 0 || eotPositions[i] >= s.get(1)) {
+        throw new IllegalArgumentException(
+            "EOT position " + eotPositions[i] + " of sequence " + i + " is outside [0, " + s.get(1) + ")");
+      }
+    }
+    return toF32(network.encodeTokenEmbeddings(toCompute(embeddings), eotPositions.clone()));
+  }
+
+  /**
+   * Looks up token ids [N, L] in the frozen token-embedding table: [N, L, width], on the ids' manager.
+   * Prompt learners build their prompts from these.
+   */
+  public NDArray embedTokens(NDArray tokens) {
+    return toF32(network.embedTokens(tokens.toType(DataType.INT64, false)));
+  }
+
+  /**
+   * Tokenizes texts with the checkpoint's tokenizer into [N, contextLength] ids on {@code manager}.
+   */
+  public NDArray tokenize(NDManager target, List<String> texts) {
+    long[][] rows = tokenizer.tokenize(texts, architecture.contextLength());
+    long[] flat = new long[rows.length * architecture.contextLength()];
+    for (int i = 0; i < rows.length; i++) {
+      System.arraycopy(rows[i], 0, flat, i * architecture.contextLength(), architecture.contextLength());
+    }
+    return target.create(flat, new Shape(rows.length, architecture.contextLength()));
+  }
+
+  /**
+   * Returns a copy of the token-embedding table [vocab, width] as F32 on {@code target} (for the
+   * k-means dictionary, for example).
+   */
+  public NDArray tokenEmbeddingTable(NDManager target) {
+    NDArray table = network.tokenEmbedding();
+    NDArray copy = table.toType(DataType.FLOAT32, true);
+    copy.attach(target);
+    return copy;
+  }
+
+  private NDArray toCompute(NDArray x) {
+    NDArray onDevice = x.getDevice().equals(device()) ? x : x.toDevice(device(), false);
+    DataType type = precision == Precision.FP16 ? DataType.FLOAT16 : DataType.FLOAT32;
+    return onDevice.getDataType() == type ? onDevice : onDevice.toType(type, false);
+  }
+
+  private static NDArray toF32(NDArray x) {
+    return x.getDataType() == DataType.FLOAT32 ? x : x.toType(DataType.FLOAT32, false);
+  }
+
+  /** Releases the weights. */
+  @Override
+  public void close() {
+    manager.close();
+  }
+}

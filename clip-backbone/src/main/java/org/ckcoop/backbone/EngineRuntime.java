@@ -1,0 +1,74 @@
+package org.ckcoop.backbone;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import java.util.Locale;
+
+/**
+ * The DJL PyTorch engine, started offline: the native library comes from the Maven artifact on the
+ * class path, any download attempt fails fast, and usage tracking is off. Call {@link #engine()}
+ * instead of {@code Engine.getInstance()} so these settings are in place before the engine starts.
+ */
+public final class EngineRuntime {
+  private EngineRuntime() {}
+
+  /** Returns the PyTorch engine, configuring offline mode first. */
+  public static synchronized Engine engine() {
+    setIfAbsent("ai.djl.offline", "true");
+    setIfAbsent("OPT_OUT_TRACKING", "true");
+    setIfAbsent("ai.djl.default_engine", "PyTorch");
+    return Engine.getEngine("PyTorch");
+  }
+
+  private static void setIfAbsent(String key, String value) {
+    if (System.getProperty(key) == null) {
+      System.setProperty(key, value);
+    }
+  }
+
+  /** Returns the number of GPUs the engine sees. */
+  public static int gpuCount() {
+    return engine().getGpuCount();
+  }
+
+  /**
+   * Resolves a device option: {@code cpu}, {@code gpu} (the first GPU; an error without one),
+   * {@code gpu:N}, or {@code auto} (the first GPU when present, else the CPU).
+   *
+   * @throws IllegalArgumentException naming the option and the allowed values
+   */
+  public static Device device(String option) {
+    String o = option.toLowerCase(Locale.ROOT).trim();
+    int gpus = gpuCount();
+    if (o.equals("cpu")) {
+      return Device.cpu();
+    }
+    if (o.equals("auto")) {
+      return gpus > 0 ? Device.gpu() : Device.cpu();
+    }
+    if (o.equals("gpu") || o.startsWith("gpu:")) {
+      int id = o.equals("gpu") ? 0 : parseId(option, o.substring(4));
+      if (id >= gpus) {
+        throw new IllegalArgumentException(
+            "device '" + option + "' requested but this machine has " + gpus + " GPU(s) visible to PyTorch"
+                + (gpus == 0 ? " (use --device cpu, or build with the cuda profile on a CUDA host)" : ""));
+      }
+      return Device.gpu(id);
+    }
+    throw new IllegalArgumentException("unknown device '" + option + "' (allowed: cpu, gpu, gpu:N, auto)");
+  }
+
+  private static int parseId(String option, String id) {
+    try {
+      return Integer.parseInt(id);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("unknown device '" + option + "' (allowed: cpu, gpu, gpu:N, auto)", e);
+    }
+  }
+
+  /** Returns a one-line description of the engine: name, version and native flavour. */
+  public static String describe() {
+    Engine e = engine();
+    return e.getEngineName() + " " + e.getVersion() + " (DJL " + Engine.getDjlVersion() + ", GPUs: " + e.getGpuCount() + ")";
+  }
+}

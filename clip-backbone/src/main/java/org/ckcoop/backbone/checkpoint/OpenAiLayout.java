@@ -1,0 +1,298 @@
+package org.ckcoop.backbone.checkpoint;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.ckcoop.backbone.safetensors.SafetensorsWriter;
+import org.ckcoop.backbone.safetensors.StorageType;
+
+/**
+ * OpenAI's tensor names ({@code visual.conv1.weight}, {@code transformer.resblocks.N...}), as in the
+ * released CLIP models and in open_clip. The architecture comes from {@code open_clip_config.json}
+ * when present; otherwise it is derived from tensor shapes as OpenAI's {@code build_model} does
+ * (heads = width / 64, resolution = patch x grid, QuickGELU, layer-norm epsilon 1e-5).
+ */
+public final class OpenAiLayout implements CheckpointLayout {
+  /** The open_clip config file name. */
+  public static final String CONFIG = "open_clip_config.json";
+  /** The weights file name used with an open_clip config. */
+  public static final String WEIGHTS = "open_clip_model";
+  /** The weights file name used without a config. */
+  public static final String PLAIN_WEIGHTS = "model";
+
+  private static final Pattern VISUAL_BLOCK = Pattern.compile("^visual\\.transformer\\.resblocks\\.(\\d+)\\.");
+  private static final Pattern TEXT_BLOCK = Pattern.compile("^transformer\\.resblocks\\.(\\d+)\\.");
+  /** Buffers and scalars some exports carry that are not weights. */
+  private static final Set<String> NON_WEIGHTS = Set.of("input_resolution", "context_length", "vocab_size", "attn_mask");
+  /** open_clip options that change the model beyond what this backbone implements. */
+  private static final List<String> UNSUPPORTED_VISION = List.of(
+      "timm_model_name", "attentional_pool", "ls_init_value", "no_ln_pre", "final_ln_after_pool", "input_patchnorm");
+  private static final List<String> UNSUPPORTED_TEXT = List.of(
+      "hf_model_name", "embed_cls", "ls_init_value", "no_causal_mask", "proj_bias", "final_ln_after_pool");
+
+  private final boolean writeConfig;
+
+  /**
+   * Creates the layout.
+   *
+   * @param writeConfig whether {@link #write} writes {@code open_clip_config.json} (needed for widths
+   *     that are not multiples of 64 and for GELU models) or only OpenAI-named weights
+   */
+  public OpenAiLayout(boolean writeConfig) {
+    this.writeConfig = writeConfig;
+  }
+
+  @Override
+  public String name() {
+    return "openai";
+  }
+
+  @Override
+  public boolean recognizes(Path dir) {
+    return Files.isRegularFile(dir.resolve(CONFIG)) || findPlainWeights(dir) != null;
+  }
+
+  private static Path findPlainWeights(Path dir) {
+    List<Path> candidates;
+    try (Stream<Path> files = Files.list(dir)) {
+      candidates = files.filter(p -> p.getFileName().toString().endsWith(".safetensors")).sorted().toList();
+    } catch (IOException e) {
+      return null;
+    }
+    for (Path p : candidates) {
+      try (CheckpointTensors t = CheckpointTensors.openSingle(p)) {
+        if (t.contains("visual.conv1.weight")) {
+          return p;
+        }
+      } catch (CheckpointException e) {
+        if (candidates.size() == 1) {
+          throw e;
+        }
+      }
+    }
+    return null;
+  }
+
+  @Override
+  public ClipCheckpoint readFolder(Path dir) {
+    Path config = dir.resolve(CONFIG);
+    if (!Files.isRegularFile(config)) {
+      return readFile(findPlainWeights(dir));
+    }
+    JsonNode root = ConfigFiles.read(config);
+    JsonNode modelCfg = root.has("model_cfg") ? root.get("model_cfg") : root;
+    JsonNode preprocess = root.get("preprocess_cfg");
+    ClipArchitecture architecture = fromOpenClipConfig(config, modelCfg);
+    ImageNormalization normalization = new ImageNormalization(
+        ConfigFiles.triple(config, preprocess, "mean", ImageNormalization.CLIP.mean()),
+        ConfigFiles.triple(config, preprocess, "std", ImageNormalization.CLIP.std()));
+    boolean hasOwn = Files.isRegularFile(dir.resolve(WEIGHTS + ".safetensors"))
+        || Files.isRegularFile(dir.resolve(WEIGHTS + ".safetensors.index.json"));
+    try (CheckpointTensors stored = hasOwn
+        ? CheckpointTensors.open(dir, WEIGHTS)
+        : CheckpointTensors.openSingle(requirePlainWeights(dir))) {
+      Map<String, FloatTensor> weights = CanonicalWeights.assemble(
+          stored, architecture, WeightRecipe::same, OpenAiLayout::ignorable, "the sizes in " + config);
+      return new ClipCheckpoint(dir, name(), architecture, normalization, weights);
+    }
+  }
+
+  private static Path requirePlainWeights(Path dir) {
+    Path p = findPlainWeights(dir);
+    if (p == null) {
+      throw new CheckpointException(
+          dir, "has " + CONFIG + " but no " + WEIGHTS + ".safetensors (nor another .safetensors with OpenAI names)");
+    }
+    return p;
+  }
+
+  /** Reads a single safetensors file with OpenAI's names, deriving the architecture from shapes. */
+  static ClipCheckpoint readFile(Path file) {
+    try (CheckpointTensors stored = CheckpointTensors.openSingle(file)) {
+      ClipArchitecture architecture = deriveFromShapes(stored);
+      Map<String, FloatTensor> weights = CanonicalWeights.assemble(
+          stored, architecture, WeightRecipe::same, OpenAiLayout::ignorable,
+          "the architecture derived from the tensor shapes");
+      return new ClipCheckpoint(file, "openai", architecture, ImageNormalization.CLIP, weights);
+    }
+  }
+
+  private static boolean ignorable(String name) {
+    return NON_WEIGHTS.contains(name) || name.endsWith("position_ids");
+  }
+
+  private static ClipArchitecture deriveFromShapes(CheckpointTensors t) {
+    Path file = t.description();
+    long[] conv = require(t, "visual.conv1.weight", 4);
+    long[] visualPos = require(t, "visual.positional_embedding", 2);
+    long[] textProj = require(t, "text_projection", 2);
+    long[] textPos = require(t, "positional_embedding", 2);
+    long[] tokens = require(t, "token_embedding.weight", 2);
+    long[] lnFinal = require(t, "ln_final.weight", 1);
+    int visionWidth = (int) conv[0];
+    int patch = (int) conv[3];
+    int grid = (int) Math.round(Math.sqrt(visualPos[0] - 1));
+    if (grid * grid + 1 != visualPos[0]) {
+      throw new CheckpointException(file, "tensor 'visual.positional_embedding' has " + visualPos[0]
+          + " rows, expected a square number of patches + 1");
+    }
+    int textWidth = (int) lnFinal[0];
+    int visionLayers = countBlocks(t, VISUAL_BLOCK);
+    int textLayers = countBlocks(t, TEXT_BLOCK);
+    if (visionLayers == 0 || textLayers == 0) {
+      throw new CheckpointException(file, "no transformer blocks found (visual.transformer.resblocks.N / transformer.resblocks.N)");
+    }
+    int visionMlp = (int) require(t, "visual.transformer.resblocks.0.mlp.c_fc.weight", 2)[0];
+    int textMlp = (int) require(t, "transformer.resblocks.0.mlp.c_fc.weight", 2)[0];
+    return new ClipArchitecture(
+        (int) textProj[1], patch * grid, patch,
+        new TowerShape(visionWidth, visionLayers, headsFor(file, "vision", visionWidth), visionMlp, Activation.QUICK_GELU, 1e-5),
+        (int) textPos[0], (int) tokens[0],
+        new TowerShape(textWidth, textLayers, headsFor(file, "text", textWidth), textMlp, Activation.QUICK_GELU, 1e-5));
+  }
+
+  private static int headsFor(Path file, String tower, int width) {
+    if (width < 64 || width % 64 != 0) {
+      throw new CheckpointException(file, "cannot derive the number of heads of the " + tower + " tower from width "
+          + width + " (OpenAI's rule is width / 64); add an " + CONFIG + " that states the sizes");
+    }
+    return width / 64;
+  }
+
+  private static long[] require(CheckpointTensors t, String name, int rank) {
+    if (!t.contains(name)) {
+      throw new CheckpointException(t.description(), "missing tensor '" + name + "', needed to derive the architecture");
+    }
+    long[] shape = t.shape(name);
+    if (shape.length != rank) {
+      throw new CheckpointException(t.fileOf(name), "tensor '" + name + "' has shape "
+          + java.util.Arrays.toString(shape) + ", expected " + rank + " dimensions");
+    }
+    return shape;
+  }
+
+  private static int countBlocks(CheckpointTensors t, Pattern pattern) {
+    int max = -1;
+    for (String name : t.names()) {
+      Matcher m = pattern.matcher(name);
+      if (m.find()) {
+        max = Math.max(max, Integer.parseInt(m.group(1)));
+      }
+    }
+    return max + 1;
+  }
+
+  private static ClipArchitecture fromOpenClipConfig(Path file, JsonNode cfg) {
+    JsonNode vision = cfg.get("vision_cfg");
+    JsonNode text = cfg.get("text_cfg");
+    if (vision == null || text == null || !cfg.has("embed_dim")) {
+      throw new CheckpointException(file, "expected model_cfg with embed_dim, vision_cfg and text_cfg");
+    }
+    rejectUnsupported(file, vision, "vision_cfg.", UNSUPPORTED_VISION);
+    rejectUnsupported(file, text, "text_cfg.", UNSUPPORTED_TEXT);
+    if (vision.has("pool_type") && !vision.get("pool_type").asText().equals("tok")) {
+      throw new CheckpointException(file, "vision_cfg.pool_type '" + vision.get("pool_type").asText() + "' is not supported (only 'tok')");
+    }
+    if (text.has("pool_type") && !text.get("pool_type").asText().equals("argmax")) {
+      throw new CheckpointException(file, "text_cfg.pool_type '" + text.get("pool_type").asText() + "' is not supported (only 'argmax')");
+    }
+    Activation act = cfg.path("quick_gelu").asBoolean(false) ? Activation.QUICK_GELU : Activation.GELU;
+    int vWidth = ConfigFiles.intValue(file, vision, "vision_cfg.", "width", 768);
+    int headWidth = ConfigFiles.intValue(file, vision, "vision_cfg.", "head_width", 64);
+    if (headWidth <= 0 || vWidth % headWidth != 0) {
+      throw new CheckpointException(file, "vision_cfg.width " + vWidth + " is not a multiple of head_width " + headWidth);
+    }
+    double vRatio = ConfigFiles.doubleValue(file, vision, "vision_cfg.", "mlp_ratio", 4.0);
+    int tWidth = ConfigFiles.intValue(file, text, "text_cfg.", "width", 512);
+    double tRatio = ConfigFiles.doubleValue(file, text, "text_cfg.", "mlp_ratio", 4.0);
+    try {
+      return new ClipArchitecture(
+          ConfigFiles.intValue(file, cfg, "model_cfg.", "embed_dim", 512),
+          ConfigFiles.intValue(file, vision, "vision_cfg.", "image_size", 224),
+          ConfigFiles.intValue(file, vision, "vision_cfg.", "patch_size", 16),
+          new TowerShape(vWidth, ConfigFiles.intValue(file, vision, "vision_cfg.", "layers", 12), vWidth / headWidth,
+              (int) (vWidth * vRatio), act, 1e-5),
+          ConfigFiles.intValue(file, text, "text_cfg.", "context_length", 77),
+          ConfigFiles.intValue(file, text, "text_cfg.", "vocab_size", 49408),
+          new TowerShape(tWidth, ConfigFiles.intValue(file, text, "text_cfg.", "layers", 12),
+              ConfigFiles.intValue(file, text, "text_cfg.", "heads", 8), (int) (tWidth * tRatio), act, 1e-5));
+    } catch (IllegalArgumentException e) {
+      throw new CheckpointException(file, e.getMessage(), e);
+    }
+  }
+
+  private static void rejectUnsupported(Path file, JsonNode node, String path, List<String> keys) {
+    for (String key : keys) {
+      JsonNode v = node.get(key);
+      if (v != null && !v.isNull() && !(v.isBoolean() && !v.asBoolean())) {
+        throw new CheckpointException(file, path + key + " = " + v + " is not supported by this CLIP backbone");
+      }
+    }
+  }
+
+  @Override
+  public void write(ClipCheckpoint checkpoint, Path dir, StorageType type) {
+    ClipArchitecture a = checkpoint.architecture();
+    if (!writeConfig) {
+      boolean derivable = a.vision().activation() == Activation.QUICK_GELU
+          && a.text().activation() == Activation.QUICK_GELU
+          && a.vision().heads() * 64 == a.vision().width() && a.text().heads() * 64 == a.text().width()
+          && a.vision().layerNormEps() == 1e-5 && a.text().layerNormEps() == 1e-5;
+      if (!derivable) {
+        throw new IllegalArgumentException(
+            "this architecture cannot be derived from tensor shapes alone; write it with its config");
+      }
+    } else if (a.vision().activation() != a.text().activation()
+        || a.vision().layerNormEps() != 1e-5 || a.text().layerNormEps() != 1e-5) {
+      throw new IllegalArgumentException(
+          "open_clip configs have one activation and layer-norm epsilon 1e-5; use the Hugging Face layout");
+    }
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new CheckpointException(dir, "cannot create folder: " + e.getMessage(), e);
+    }
+    SafetensorsWriter writer = new SafetensorsWriter().putMetadata("format", "pt");
+    CanonicalWeights.disassemble(checkpoint.weights(), WeightRecipe::same, writer, type);
+    if (writeConfig) {
+      writer.write(dir.resolve(WEIGHTS + ".safetensors"));
+      ConfigFiles.write(dir.resolve(CONFIG), openClipConfig(checkpoint));
+    } else {
+      writer.write(dir.resolve(PLAIN_WEIGHTS + ".safetensors"));
+    }
+  }
+
+  private static ObjectNode openClipConfig(ClipCheckpoint checkpoint) {
+    ClipArchitecture a = checkpoint.architecture();
+    ObjectNode root = ConfigFiles.JSON.createObjectNode();
+    ObjectNode model = root.putObject("model_cfg");
+    model.put("embed_dim", a.embedDim());
+    model.put("quick_gelu", a.vision().activation() == Activation.QUICK_GELU);
+    ObjectNode vision = model.putObject("vision_cfg");
+    vision.put("image_size", a.imageResolution());
+    vision.put("layers", a.vision().layers());
+    vision.put("width", a.vision().width());
+    vision.put("head_width", a.vision().headWidth());
+    vision.put("mlp_ratio", (double) a.vision().mlpWidth() / a.vision().width());
+    vision.put("patch_size", a.patchSize());
+    ObjectNode text = model.putObject("text_cfg");
+    text.put("context_length", a.contextLength());
+    text.put("vocab_size", a.vocabSize());
+    text.put("width", a.text().width());
+    text.put("heads", a.text().heads());
+    text.put("layers", a.text().layers());
+    text.put("mlp_ratio", (double) a.text().mlpWidth() / a.text().width());
+    ObjectNode preprocess = root.putObject("preprocess_cfg");
+    preprocess.putPOJO("mean", checkpoint.normalization().mean());
+    preprocess.putPOJO("std", checkpoint.normalization().std());
+    return root;
+  }
+}

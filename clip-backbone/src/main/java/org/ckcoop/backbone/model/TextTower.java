@@ -1,0 +1,81 @@
+package org.ckcoop.backbone.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.nn.core.Embedding;
+import ai.djl.nn.core.Linear;
+import java.util.Arrays;
+import org.ckcoop.backbone.checkpoint.ClipArchitecture;
+
+/**
+ * CLIP's causal text transformer. Sequences are cut after the last EOT before the blocks run: with
+ * a causal mask, positions after a sequence's EOT cannot change its EOT feature, so the cut is exact
+ * and saves most of the work for short prompts.
+ */
+final class TextTower {
+  private final ClipArchitecture architecture;
+  private final NDArray tokenEmbedding;
+  private final NDArray positionalEmbedding;
+  private final Transformer transformer;
+  private final NDArray lnFinalWeight;
+  private final NDArray lnFinalBias;
+  private final NDArray projection;
+
+  TextTower(FrozenWeights w, ClipArchitecture architecture) {
+    this.architecture = architecture;
+    tokenEmbedding = w.matrix("token_embedding.weight");
+    positionalEmbedding = w.matrix("positional_embedding");
+    transformer = new Transformer(w, "transformer.resblocks.", architecture.text());
+    lnFinalWeight = w.norm("ln_final.weight");
+    lnFinalBias = w.norm("ln_final.bias");
+    projection = w.transposed("text_projection");
+  }
+
+  /** Returns the token-embedding table [vocab, width]; owned by the backbone. */
+  NDArray tokenEmbedding() {
+    return tokenEmbedding;
+  }
+
+  /** Looks up token ids [N, L] (int64) into embeddings [N, L, width] on the ids' manager. */
+  NDArray embed(NDArray tokens) {
+    return Embedding.embedding(tokens, tokenEmbedding, SparseFormat.DENSE).singletonOrThrow();
+  }
+
+  /**
+   * Encodes token embeddings [N, L, width] whose EOT tokens sit at {@code eot} into projected
+   * features [N, embed]; the result belongs to {@code embeddings}' manager.
+   */
+  NDArray forward(NDArray embeddings, int[] eot) {
+    Shape shape = embeddings.getShape();
+    long n = shape.get(0);
+    int length = Math.toIntExact(shape.get(1));
+    int width = architecture.text().width();
+    int cut = Arrays.stream(eot).max().orElse(0) + 1;
+    NDManager manager = embeddings.getManager();
+    NDArray x = cut < length ? embeddings.get(new NDIndex(":, :{}, :", cut)) : embeddings;
+    NDArray positions = positionalEmbedding.get(manager, new NDIndex(":{}", cut));
+    x = x.add(positions);
+    NDArray mask = manager.create(causalMask(cut), new Shape(cut, cut)).toType(x.getDataType(), false);
+    x = transformer.forward(x, mask);
+    long[] index = new long[Math.toIntExact(n * width)];
+    for (int i = 0; i < n; i++) {
+      Arrays.fill(index, i * width, (i + 1) * width, eot[i]);
+    }
+    NDArray pooled = x.gather(manager.create(index, new Shape(n, 1, width)), 1).reshape(n, width);
+    pooled = ResidualAttentionBlock.layerNorm(pooled, lnFinalWeight, lnFinalBias, architecture.text().layerNormEps());
+    return Linear.linear(pooled, projection).singletonOrThrow();
+  }
+
+  private static float[] causalMask(int length) {
+    float[] mask = new float[length * length];
+    for (int i = 0; i < length; i++) {
+      for (int j = i + 1; j < length; j++) {
+        mask[i * length + j] = Float.NEGATIVE_INFINITY;
+      }
+    }
+    return mask;
+  }
+}

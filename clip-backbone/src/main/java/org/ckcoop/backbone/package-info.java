@@ -1,0 +1,4 @@
+/**
+ * The frozen CLIP backbone.
+ */
+package org.ckcoop.backbone;
