@@ -68,6 +68,9 @@ public final class ClipBackbone implements AutoCloseable {
     this.manager.setName("clip-backbone");
     try {
       this.network = new ClipNetwork(checkpoint, manager, precision);
+      // From now on nothing may attach to the weights' manager: a stray attachment (an op called on
+      // a weight array instead of on the per-step input) fails loudly instead of leaking.
+      this.manager.cap();
     } catch (RuntimeException e) {
       manager.close();
       throw e;
@@ -253,9 +256,7 @@ public final class ClipBackbone implements AutoCloseable {
    */
   public NDArray tokenEmbeddingTable(NDManager target) {
     NDArray table = network.tokenEmbedding();
-    NDArray copy = table.toType(DataType.FLOAT32, true);
-    copy.attach(target);
-    return copy;
+    return target.create(table.toFloatArray(), table.getShape());
   }
 
   private NDArray toCompute(NDArray x) {

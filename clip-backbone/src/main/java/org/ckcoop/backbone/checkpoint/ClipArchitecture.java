@@ -138,6 +138,17 @@ public record ClipArchitecture(
     }
   }
 
+  /**
+   * Returns a one-line summary, e.g. {@code ViT 224px/16 (768w x 12L, 12 heads, quick_gelu) + text
+   * (512w x 12L, 8 heads, ctx 77, vocab 49408) -> 512}.
+   */
+  public String describe() {
+    return String.format(java.util.Locale.ROOT,
+        "ViT %dpx/%d (%dw x %dL, %d heads, %s) + text (%dw x %dL, %d heads, ctx %d, vocab %d) -> %d",
+        imageResolution, patchSize, vision.width(), vision.layers(), vision.heads(), vision.activation().configName(),
+        text.width(), text.layers(), text.heads(), contextLength, vocabSize, embedDim);
+  }
+
   /** Returns the number of weights (parameters) of the model. */
   public long parameterCount() {
     long n = 0;

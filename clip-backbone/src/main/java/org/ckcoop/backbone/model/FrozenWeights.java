@@ -39,7 +39,7 @@ final class FrozenWeights {
     return upload(t.data(), new Shape(t.shape()), true);
   }
 
-  /** Returns a layer-norm parameter, always F32. */
+  /** Returns a weight that stays F32 in every precision (layer-norm parameters, lookup tables). */
   NDArray norm(String name) {
     return upload(tensor(name).data(), new Shape(tensor(name).shape()), false);
   }

@@ -26,7 +26,7 @@ final class TextTower {
 
   TextTower(FrozenWeights w, ClipArchitecture architecture) {
     this.architecture = architecture;
-    tokenEmbedding = w.matrix("token_embedding.weight");
+    tokenEmbedding = w.norm("token_embedding.weight"); // F32 in every precision: a lookup table
     positionalEmbedding = w.matrix("positional_embedding");
     transformer = new Transformer(w, "transformer.resblocks.", architecture.text());
     lnFinalWeight = w.norm("ln_final.weight");
@@ -34,7 +34,7 @@ final class TextTower {
     projection = w.transposed("text_projection");
   }
 
-  /** Returns the token-embedding table [vocab, width]; owned by the backbone. */
+  /** Returns the token-embedding table [vocab, width] (always F32); owned by the backbone. */
   NDArray tokenEmbedding() {
     return tokenEmbedding;
   }

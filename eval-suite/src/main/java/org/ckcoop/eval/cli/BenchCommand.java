@@ -1,0 +1,128 @@
+package org.ckcoop.eval.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.ckcoop.backbone.BackboneOptions;
+import org.ckcoop.backbone.ClipBackbone;
+import org.ckcoop.backbone.EngineRuntime;
+import org.ckcoop.backbone.checkpoint.ClipArchitecture;
+import org.ckcoop.backbone.checkpoint.RandomCheckpoints;
+import org.ckcoop.backbone.checkpoint.RandomWeights;
+import org.ckcoop.backbone.encode.FeatureEncoder;
+import org.ckcoop.backbone.model.Precision;
+import org.ckcoop.backbone.text.ClipTokenizer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code ckcoop bench encode}: throughput of the encode pipeline (decode, preprocess, image tower;
+ * tokenize, text tower) on a random model of a preset size, and the process's peak memory.
+ */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Measures encode throughput (images/s including decoding and preprocessing, texts/s including"
+          + " tokenization) on a random model of the given preset, and peak resident memory."
+    })
+public final class BenchCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "WHAT", description = "What to measure: encode.")
+  String what;
+
+  @Option(names = "--preset", defaultValue = "vit-b-16", description = "Architecture preset (default: ${DEFAULT-VALUE}).")
+  String preset;
+
+  @Option(names = "--images", defaultValue = "64", description = "Images to encode (default: ${DEFAULT-VALUE}).")
+  int imageCount;
+
+  @Option(names = "--texts", defaultValue = "256", description = "Texts to encode (default: ${DEFAULT-VALUE}).")
+  int textCount;
+
+  @Option(names = "--batch-size", defaultValue = "32", description = "Batch size (default: ${DEFAULT-VALUE}).")
+  int batchSize;
+
+  @Option(names = "--device", defaultValue = "cpu", description = "Device (default: ${DEFAULT-VALUE}).")
+  String device;
+
+  @Option(names = "--precision", defaultValue = "fp32", description = "fp32 or fp16 (GPU) (default: ${DEFAULT-VALUE}).")
+  String precision;
+
+  @Option(names = "--report", paramLabel = "FILE", description = "Append the result as a Markdown table row to FILE.")
+  Path report;
+
+  @Override
+  public Integer call() throws IOException {
+    if (!what.equals("encode")) {
+      throw new IllegalArgumentException("unknown benchmark '" + what + "' (known: encode)");
+    }
+    PrintWriter o = spec.commandLine().getOut();
+    ClipArchitecture architecture = RandomCheckpoints.preset(preset);
+    Path tmp = Files.createTempDirectory("ckcoop-bench");
+    List<Path> images = SampleImages.write(tmp, imageCount, 320, 240, 1);
+    List<String> texts = new ArrayList<>();
+    for (int i = 0; i < textCount; i++) {
+      texts.add(SampleImages.caption(i));
+    }
+    long loadStart = System.nanoTime();
+    try (ClipBackbone backbone = ClipBackbone.create(
+        RandomWeights.generate(architecture, 0), ClipTokenizer.of(RandomCheckpoints.smallVocabulary()),
+        new BackboneOptions(device, Precision.parse(precision)))) {
+      double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
+      FeatureEncoder encoder = new FeatureEncoder(backbone, batchSize);
+      encoder.encodeImages(images.subList(0, Math.min(batchSize, images.size())), n -> { }); // warm-up
+      long t0 = System.nanoTime();
+      encoder.encodeImages(images, n -> { });
+      double imageSeconds = (System.nanoTime() - t0) / 1e9;
+      long t1 = System.nanoTime();
+      encoder.encodeTokens(backbone.tokenizer().tokenize(texts, architecture.contextLength()), n -> { });
+      double textSeconds = (System.nanoTime() - t1) / 1e9;
+      long peakKb = procStatus("VmHWM");
+      String row = String.format(Locale.ROOT, "| %s | %s | %s | %d | %.1f | %.1f | %.0f MB | %s |",
+          preset, backbone.device(), precision, batchSize, imageCount / imageSeconds, textCount / textSeconds,
+          peakKb / 1024.0, EngineRuntime.describe());
+      o.printf(Locale.ROOT, "%s (%,d parameters), %d threads available%n", preset, architecture.parameterCount(),
+          Runtime.getRuntime().availableProcessors());
+      o.printf(Locale.ROOT, "model build %.1f s; %d images in %.2f s = %.1f images/s; %d texts in %.2f s = %.1f texts/s; peak RSS %.0f MB%n",
+          loadSeconds, imageCount, imageSeconds, imageCount / imageSeconds, textCount, textSeconds, textCount / textSeconds,
+          peakKb / 1024.0);
+      o.println("| preset | device | precision | batch | images/s | texts/s | peak RSS | engine |");
+      o.println(row);
+      if (report != null) {
+        Files.writeString(report, row + System.lineSeparator(), StandardCharsets.UTF_8,
+            StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+      }
+    } finally {
+      for (Path p : images) {
+        Files.deleteIfExists(p);
+      }
+      Files.deleteIfExists(tmp);
+    }
+    return 0;
+  }
+
+  private static long procStatus(String key) {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith(key + ":")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", ""));
+        }
+      }
+    } catch (IOException | NumberFormatException e) {
+      return -1;
+    }
+    return -1;
+  }
+}

@@ -1,0 +1,58 @@
+package org.ckcoop.eval.cli;
+
+import org.ckcoop.backbone.ProjectVersion;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code ckcoop} command line: one subcommand per job. Errors that come from the user's input
+ * (a missing file, a corrupt checkpoint, a bad option) print one clear line and exit with status 2;
+ * set {@code CKCOOP_DEBUG=1} to see stack traces.
+ */
+@Command(
+    name = "ckcoop",
+    mixinStandardHelpOptions = true,
+    versionProvider = CkcoopCommand.Version.class,
+    description = "Prompt learners for CLIP-like models, compared on identical data.",
+    subcommands = {
+      DemoCommand.class,
+      EncodeCommand.class,
+      RandomCheckpointCommand.class,
+      BenchCommand.class,
+      CommandLine.HelpCommand.class
+    })
+public final class CkcoopCommand implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  /** Prints the usage when no subcommand is given. */
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+
+  /** Entry point of {@code bin/ckcoop}. */
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  /** Returns the configured command line (also used by tests). */
+  public static CommandLine commandLine() {
+    CommandLine cli = new CommandLine(new CkcoopCommand());
+    cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+      if (System.getenv("CKCOOP_DEBUG") != null) {
+        e.printStackTrace();
+      }
+      commandLine.getErr().println(commandLine.getCommandName() + ": error: " + e.getMessage());
+      return 2;
+    });
+    return cli;
+  }
+
+  /** Supplies {@code --version}. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"ckcoop " + ProjectVersion.get(), "Java " + System.getProperty("java.version")};
+    }
+  }
+}
