@@ -11,9 +11,9 @@ import org.ckcoop.backbone.model.Precision;
  */
 public record BackboneOptions(String device, Precision precision) {
 
-  /** CPU, FP32. */
+  /** The first GPU when the machine has one, else the CPU; FP32. */
   public static BackboneOptions defaults() {
-    return new BackboneOptions("cpu", Precision.FP32);
+    return new BackboneOptions("auto", Precision.FP32);
   }
 
   /** Returns a copy with another device option. */

@@ -204,7 +204,7 @@ class ClipBackboneTest {
   @Test
   void halfPrecisionIsRefusedOnTheCpu() {
     assertThatThrownBy(() -> ClipBackbone.load(GoldenFixtures.path("tiny-a/hf"),
-        BackboneOptions.defaults().withPrecision(org.ckcoop.backbone.model.Precision.FP16)))
+        BackboneOptions.defaults().withDevice("cpu").withPrecision(org.ckcoop.backbone.model.Precision.FP16)))
         .hasMessage("precision fp16 needs a GPU device; on cpu() use fp32");
   }
 }

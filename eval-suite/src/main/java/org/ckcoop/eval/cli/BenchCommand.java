@@ -54,7 +54,7 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--batch-size", defaultValue = "32", description = "Batch size (default: ${DEFAULT-VALUE}).")
   int batchSize;
 
-  @Option(names = "--device", defaultValue = "cpu", description = "Device (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--device", defaultValue = "auto", description = "cpu, gpu, gpu:N or auto (default: ${DEFAULT-VALUE}).")
   String device;
 
   @Option(names = "--precision", defaultValue = "fp32", description = "fp32 or fp16 (GPU) (default: ${DEFAULT-VALUE}).")

@@ -58,8 +58,8 @@ public final class EncodeCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, paramLabel = "FILE.safetensors", description = "Output file (written atomically).")
   Path out;
 
-  @Option(names = "--device", defaultValue = "cpu", paramLabel = "cpu|gpu|gpu:N|auto",
-      description = "Where to run (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--device", defaultValue = "auto", paramLabel = "cpu|gpu|gpu:N|auto",
+      description = "Where to run; auto = the first GPU if there is one, else the CPU (default: ${DEFAULT-VALUE}).")
   String device;
 
   @Option(names = "--precision", defaultValue = "fp32", paramLabel = "fp32|fp16",
