@@ -37,6 +37,14 @@ final class ConfigFiles {
     }
   }
 
+  static void createFolder(Path dir) {
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new CheckpointException(dir, "cannot create folder: " + e.getMessage(), e);
+    }
+  }
+
   /** Reads an integer (or a square [n, n] pair) at {@code key}, or the default when absent. */
   static int intValue(Path file, JsonNode node, String path, String key, int defaultValue) {
     JsonNode v = node == null ? null : node.get(key);

@@ -2,7 +2,6 @@ package org.ckcoop.backbone.checkpoint;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -159,11 +158,7 @@ public final class HuggingFaceLayout implements CheckpointLayout {
 
   @Override
   public void write(ClipCheckpoint checkpoint, Path dir, StorageType type) {
-    try {
-      Files.createDirectories(dir);
-    } catch (IOException e) {
-      throw new CheckpointException(dir, "cannot create folder: " + e.getMessage(), e);
-    }
+    ConfigFiles.createFolder(dir);
     SafetensorsWriter writer = new SafetensorsWriter().putMetadata("format", "pt");
     CanonicalWeights.disassemble(checkpoint.weights(), HuggingFaceLayout::recipe, writer, type);
     writer.write(dir.resolve(WEIGHTS + ".safetensors"));

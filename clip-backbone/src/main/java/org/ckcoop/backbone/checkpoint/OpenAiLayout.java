@@ -255,11 +255,7 @@ public final class OpenAiLayout implements CheckpointLayout {
       throw new IllegalArgumentException(
           "open_clip configs have one activation and layer-norm epsilon 1e-5; use the Hugging Face layout");
     }
-    try {
-      Files.createDirectories(dir);
-    } catch (IOException e) {
-      throw new CheckpointException(dir, "cannot create folder: " + e.getMessage(), e);
-    }
+    ConfigFiles.createFolder(dir);
     SafetensorsWriter writer = new SafetensorsWriter().putMetadata("format", "pt");
     CanonicalWeights.disassemble(checkpoint.weights(), WeightRecipe::same, writer, type);
     if (writeConfig) {

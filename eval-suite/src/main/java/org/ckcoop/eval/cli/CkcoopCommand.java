@@ -1,13 +1,15 @@
 package org.ckcoop.eval.cli;
 
+import org.ckcoop.backbone.InputException;
 import org.ckcoop.backbone.ProjectVersion;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
  * The {@code ckcoop} command line: one subcommand per job. Errors that come from the user's input
- * (a missing file, a corrupt checkpoint, a bad option) print one clear line and exit with status 2;
- * set {@code CKCOOP_DEBUG=1} to see stack traces.
+ * (a missing file, a corrupt checkpoint, a bad option) print one clear line and exit with status 2
+ * (set {@code CKCOOP_DEBUG=1} to see their stack traces); anything else is a bug, printed with its
+ * stack trace, status 1.
  */
 @Command(
     name = "ckcoop",
@@ -39,11 +41,14 @@ public final class CkcoopCommand implements Runnable {
   public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new CkcoopCommand());
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-      if (System.getenv("CKCOOP_DEBUG") != null) {
-        e.printStackTrace();
+      boolean userError = e instanceof InputException || e instanceof IllegalArgumentException;
+      if (!userError || System.getenv("CKCOOP_DEBUG") != null) {
+        e.printStackTrace(new java.io.PrintWriter(commandLine.getErr(), true));
       }
-      commandLine.getErr().println(commandLine.getCommandName() + ": error: " + e.getMessage());
-      return 2;
+      commandLine.getErr().println(commandLine.getCommandName() + ": "
+          + (userError ? "error: " : "internal error (please report it with the stack trace above): ")
+          + e.getMessage());
+      return userError ? 2 : 1;
     });
     return cli;
   }
