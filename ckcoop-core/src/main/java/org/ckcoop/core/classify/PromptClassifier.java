@@ -1,0 +1,70 @@
+package org.ckcoop.core.classify;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import org.ckcoop.backbone.ClipBackbone;
+import org.ckcoop.backbone.EngineRuntime;
+import org.ckcoop.core.learner.PromptLearner;
+
+/**
+ * CLIP's classifier over a learner's text features: {@code logits = exp(logit_scale) *
+ * normalize(image) . normalize(text)}, for shared text features [C, E] or per-image ones [B, C, E].
+ */
+public final class PromptClassifier {
+  private PromptClassifier() {}
+
+  /**
+   * Returns logits [B, C]; the result belongs to {@code imageFeatures}' manager.
+   *
+   * @param imageFeatures [B, E], projected, not normalised
+   * @param textFeatures [C, E] or [B, C, E], projected, not normalised
+   * @param logitScale the backbone's stored log-temperature
+   */
+  public static NDArray logits(NDArray imageFeatures, NDArray textFeatures, float logitScale) {
+    NDArray image = normalize(imageFeatures);
+    NDArray text = normalize(textFeatures);
+    NDArray cosine = text.getShape().dimension() == 2
+        ? image.matMul(text.transpose())
+        : text.matMul(image.expandDims(2)).squeeze(2);
+    return cosine.mul((float) Math.exp(logitScale));
+  }
+
+  /** Returns the mean cross-entropy of {@code logits} [B, C] against {@code labels} [B] (int64). */
+  public static NDArray crossEntropy(NDArray logits, NDArray labels) {
+    NDArray logProbabilities = logits.logSoftmax(1);
+    return logProbabilities.gather(labels.reshape(-1, 1), 1).mean().neg();
+  }
+
+  /** Returns {@code x / ||x||} along the last axis. */
+  public static NDArray normalize(NDArray x) {
+    return x.div(x.norm(new int[] {-1}, true));
+  }
+
+  /**
+   * Classifies cached image features with a learner, in batches, returning logits [N, C] row-major.
+   *
+   * @param features image features [N, E] row-major (projected, not normalised)
+   */
+  public static float[] logits(PromptLearner learner, ClipBackbone backbone, float[] features, int count, int batchSize) {
+    int embed = backbone.architecture().embedDim();
+    int classes = learner.classNames().size();
+    float[] out = new float[count * classes];
+    try (NDManager root = EngineRuntime.engine().newBaseManager(backbone.device())) {
+      NDArray shared = learner.imageConditional() ? null : learner.textFeatures(root, null);
+      for (int start = 0; start < count; start += batchSize) {
+        int n = Math.min(count, start + batchSize) - start;
+        try (NDManager step = root.newSubManager()) {
+          float[] rows = new float[n * embed];
+          System.arraycopy(features, start * embed, rows, 0, n * embed);
+          NDArray image = step.create(rows, new Shape(n, embed));
+          NDArray text = shared != null ? shared.get(step, new NDIndex("...")) : learner.textFeatures(step, image);
+          float[] batch = logits(image, text, backbone.logitScale()).toFloatArray();
+          System.arraycopy(batch, 0, out, start * classes, n * classes);
+        }
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,374 @@
+package org.ckcoop.core.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import org.ckcoop.backbone.ClipBackbone;
+import org.ckcoop.backbone.EngineRuntime;
+import org.ckcoop.backbone.InputException;
+import org.ckcoop.backbone.checkpoint.FloatTensor;
+import org.ckcoop.backbone.safetensors.SafetensorsFile;
+import org.ckcoop.backbone.safetensors.SafetensorsWriter;
+import org.ckcoop.backbone.safetensors.StorageType;
+import org.ckcoop.backbone.safetensors.TensorEntry;
+import org.ckcoop.core.classify.PromptClassifier;
+import org.ckcoop.core.learner.LearnerStateFile;
+import org.ckcoop.core.learner.PromptLearner;
+import org.ckcoop.core.optim.LearningRateSchedule;
+import org.ckcoop.core.optim.Optimizer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Trains any {@link PromptLearner} on labelled image features with one recipe, so that a comparison
+ * of learners compares learners and nothing else.
+ *
+ * <p>Per epoch: the learning rate from the schedule, a shuffle drawn from {@code (seed, epoch)}
+ * alone, steps of {@code batchSize} examples (the last incomplete batch dropped when configured),
+ * each step cross-entropy over {@code exp(logit_scale) * cos(image, text)} plus the learner's own
+ * loss term, gradients to the learner's trainable tensors only, an optimiser update in Java. After
+ * each epoch a checkpoint (learner state, optimiser state, history) is written atomically to
+ * {@code <run>/checkpoint.safetensors}; a resumed run continues from it and ends bit-identical to an
+ * uninterrupted one. A NaN or infinite loss stops the run before the bad update, keeping the last
+ * good checkpoint.
+ *
+ * <p>The run folder also receives {@code train.log} (a human-readable log, appended across resumes),
+ * {@code metrics.jsonl} (one JSON object per epoch) and, at the end, {@code learner-state.safetensors}
+ * and {@code result.json}.
+ */
+public final class LearnerTrainer {
+  /** The checkpoint file name inside a run folder. */
+  public static final String CHECKPOINT = "checkpoint.safetensors";
+  /** The final learner state file name inside a run folder. */
+  public static final String STATE = "learner-state.safetensors";
+  /** The result file name inside a run folder. */
+  public static final String RESULT = "result.json";
+
+  private static final Logger LOG = LoggerFactory.getLogger(LearnerTrainer.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final OptimSettings optim;
+  private final TrainSettings train;
+
+  /** Creates a trainer with the given recipe. */
+  public LearnerTrainer(OptimSettings optim, TrainSettings train) {
+    this.optim = optim;
+    this.train = train;
+  }
+
+  /**
+   * What to train and where.
+   *
+   * @param learner the learner (its state is updated in place)
+   * @param backbone the frozen backbone (its logit scale is used)
+   * @param data the training examples
+   * @param runDirectory where checkpoints, logs, metrics, the state and the result go
+   * @param provenance the run's provenance (config hash, identities, seed, versions)
+   * @param resume continue from the run folder's checkpoint; without it an existing checkpoint is an error
+   * @param listeners progress receivers
+   */
+  public record Job(
+      PromptLearner learner,
+      ClipBackbone backbone,
+      TrainingData data,
+      Path runDirectory,
+      RunProvenance provenance,
+      boolean resume,
+      List<TrainingListener> listeners) {}
+
+  /** Returns the number of optimisation steps per epoch for {@code examples} examples. */
+  public int stepsPerEpoch(int examples) {
+    boolean drop = train.dropLast() && examples >= train.batchSize();
+    return drop ? examples / train.batchSize() : (examples + train.batchSize() - 1) / train.batchSize();
+  }
+
+  /**
+   * Returns the order of the examples in epoch {@code epoch}: a permutation drawn from the seed and
+   * the epoch alone (so a resumed run draws the same orders).
+   */
+  public int[] order(int examples, int epoch) {
+    SplittableRandom random = new SplittableRandom(train.seed() * 0x9E3779B97F4A7C15L + 0x632BE59BD9B4E019L * (epoch + 1));
+    int[] order = new int[examples];
+    for (int i = 0; i < examples; i++) {
+      order[i] = i;
+    }
+    for (int i = examples - 1; i > 0; i--) {
+      int j = random.nextInt(i + 1);
+      int t = order[i];
+      order[i] = order[j];
+      order[j] = t;
+    }
+    return order;
+  }
+
+  /**
+   * Trains, resuming from the run folder's checkpoint when asked.
+   *
+   * @throws InputException when the run folder holds a checkpoint and {@code resume} is false, or a
+   *     checkpoint of a different config, backbone or data
+   * @throws TrainingDivergedException when the loss becomes NaN or infinite
+   */
+  public TrainingResult train(Job job) {
+    Path run = job.runDirectory();
+    try {
+      Files.createDirectories(run);
+    } catch (IOException e) {
+      throw new InputException(run, "cannot create the run folder: " + e.getMessage(), e);
+    }
+    PromptLearner learner = job.learner();
+    Optimizer optimizer = optim.newOptimizer();
+    List<EpochSummary> history = new ArrayList<>();
+    Path checkpoint = run.resolve(CHECKPOINT);
+    boolean resumed = false;
+    if (Files.exists(checkpoint)) {
+      if (!job.resume()) {
+        throw new InputException(run, "already holds a checkpoint (" + CHECKPOINT + ") of an earlier run;"
+            + " resume it, or choose another run folder (nothing was overwritten)");
+      }
+      history.addAll(restore(checkpoint, job, optimizer));
+      resumed = true;
+      for (TrainingListener l : job.listeners()) {
+        l.onResume(history.size(), train.epochs());
+      }
+      log(run, "resumed from " + CHECKPOINT + " after epoch " + history.size() + " of " + train.epochs());
+    } else {
+      log(run, "started: learner " + job.provenance().learner() + ", config " + job.provenance().configHash()
+          + ", backbone " + job.provenance().backboneIdentity() + ", data " + job.data().identity()
+          + ", " + learner.learnableParameterCount() + " learnable parameters");
+    }
+    rewriteMetrics(run, history);
+    LearningRateSchedule schedule = optim.schedule(train.epochs());
+    for (int epoch = history.size(); epoch < train.epochs(); epoch++) {
+      EpochSummary summary = runEpoch(job, optimizer, epoch, schedule.at(epoch), history.size());
+      history.add(summary);
+      writeCheckpoint(checkpoint, job, optimizer, history);
+      appendMetrics(run, summary);
+      log(run, String.format(Locale.ROOT, "epoch %d/%d lr %.6g loss %.5f acc %.2f%% (%d steps, %.1f s)",
+          epoch + 1, train.epochs(), summary.learningRate(), summary.loss(), summary.accuracy(), summary.steps(),
+          summary.seconds()));
+      for (TrainingListener l : job.listeners()) {
+        l.onEpochEnd(summary);
+      }
+    }
+    Path stateFile = run.resolve(STATE);
+    Map<String, String> learnerConfig = new TreeMap<>();
+    job.provenance().resolvedConfig().forEach((k, v) -> {
+      if (k.startsWith("learner.")) {
+        learnerConfig.put(k, v);
+      }
+    });
+    LearnerStateFile.of(job.provenance().learner(), learner, learnerConfig, job.provenance().backboneIdentity())
+        .write(stateFile);
+    TrainingResult result = new TrainingResult(job.provenance(), train.epochs(), List.copyOf(history), stateFile, resumed);
+    result.write(run.resolve(RESULT));
+    log(run, "finished: " + train.epochs() + " epochs, final loss " + String.format(Locale.ROOT, "%.5f", result.finalLoss()));
+    return result;
+  }
+
+  private EpochSummary runEpoch(Job job, Optimizer optimizer, int epoch, double lr, int done) {
+    long start = System.nanoTime();
+    TrainingData data = job.data();
+    int batch = train.batchSize();
+    int steps = stepsPerEpoch(data.size());
+    int[] order = order(data.size(), epoch);
+    int width = data.featureWidth();
+    for (TrainingListener l : job.listeners()) {
+      l.onEpochStart(epoch, train.epochs(), steps, lr);
+    }
+    double lossSum = 0;
+    int correct = 0;
+    int seen = 0;
+    Map<String, NDArray> parameters = job.learner().trainableParameters();
+    try (NDManager root = EngineRuntime.engine().newBaseManager(job.backbone().device())) {
+      for (int step = 0; step < steps; step++) {
+        int from = step * batch;
+        int n = Math.min(data.size(), from + batch) - from;
+        float[] features = new float[n * width];
+        long[] labels = new long[n];
+        for (int i = 0; i < n; i++) {
+          int example = order[from + i];
+          data.features(example, epoch, features, i * width);
+          labels[i] = data.label(example);
+        }
+        float loss;
+        int hits = 0;
+        Map<String, float[]> gradients = new LinkedHashMap<>();
+        try (NDManager manager = root.newSubManager()) {
+          NDArray image = manager.create(features, new Shape(n, width));
+          NDArray target = manager.create(labels, new Shape(n));
+          try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+            NDArray text = job.learner().textFeatures(manager, image);
+            NDArray logits = PromptClassifier.logits(image, text, job.backbone().logitScale());
+            NDArray total = PromptClassifier.crossEntropy(logits, target);
+            NDArray extra = job.learner().extraLoss(manager, text);
+            if (extra != null) {
+              total = total.add(extra);
+            }
+            collector.backward(total);
+            loss = total.getFloat();
+            long[] predicted = logits.argMax(1).toLongArray();
+            for (int i = 0; i < n; i++) {
+              hits += predicted[i] == labels[i] ? 1 : 0;
+            }
+          }
+          for (Map.Entry<String, NDArray> p : parameters.entrySet()) {
+            gradients.put(p.getKey(), takeGradient(p.getValue()));
+          }
+        }
+        if (!Float.isFinite(loss) || !allFinite(gradients)) {
+          Path checkpoint = job.runDirectory().resolve(CHECKPOINT);
+          throw new TrainingDivergedException(String.format(Locale.ROOT,
+              "training diverged: the loss is %s at epoch %d, step %d (lr %.6g)%s; the update was not applied. "
+                  + "%s. Lower optim.lr or check the data.",
+              loss, epoch + 1, step + 1, lr, Float.isFinite(loss) ? " and a gradient is not finite" : "",
+              done > 0 ? "The last good checkpoint (epoch " + done + ") is kept at " + checkpoint
+                  : "No epoch had finished, so there is no checkpoint"));
+        }
+        for (Map.Entry<String, NDArray> p : parameters.entrySet()) {
+          float[] values = p.getValue().toFloatArray();
+          optimizer.step(p.getKey(), values, gradients.get(p.getKey()), lr);
+          p.getValue().set(values);
+        }
+        lossSum += loss;
+        correct += hits;
+        seen += n;
+        for (TrainingListener l : job.listeners()) {
+          l.onStep(epoch, step, steps, loss, 100.0 * correct / seen);
+        }
+      }
+    }
+    return new EpochSummary(epoch, lr, steps == 0 ? Double.NaN : lossSum / steps,
+        seen == 0 ? Double.NaN : 100.0 * correct / seen, steps, (System.nanoTime() - start) / 1e9);
+  }
+
+  /**
+   * Reads a parameter's accumulated gradient and resets it to zero in place. (Not with
+   * {@code NDArray.set}: for a CPU array DJL points the tensor at a Java buffer owned by the handle,
+   * so after closing the gradient handle the parameter's gradient would live in freed memory.)
+   */
+  private static float[] takeGradient(NDArray parameter) {
+    if (!parameter.hasGradient()) {
+      return new float[Math.toIntExact(parameter.getShape().size())];
+    }
+    try (NDArray gradient = parameter.getGradient()) {
+      float[] values = gradient.toFloatArray();
+      gradient.muli(0);
+      return values;
+    }
+  }
+
+  private static boolean allFinite(Map<String, float[]> gradients) {
+    for (float[] g : gradients.values()) {
+      for (float v : g) {
+        if (!Float.isFinite(v)) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  private void writeCheckpoint(Path file, Job job, Optimizer optimizer, List<EpochSummary> history) {
+    SafetensorsWriter writer = new SafetensorsWriter()
+        .putMetadata("format", "ckcoop-checkpoint/1")
+        .putMetadata("epochs_done", Integer.toString(history.size()))
+        .putMetadata("epochs", Integer.toString(train.epochs()))
+        .putMetadata("learner", job.provenance().learner())
+        .putMetadata("config_hash", job.provenance().configHash())
+        .putMetadata("backbone_identity", job.provenance().backboneIdentity())
+        .putMetadata("data_identity", job.data().identity())
+        .putMetadata("history", json(history))
+        .putMetadata("written", Instant.now().toString());
+    job.learner().stateTensors().forEach((name, array) ->
+        writer.addFloats("learner." + name, array.toFloatArray(), array.getShape().getShape(), StorageType.F32));
+    optimizer.state().forEach((name, values) ->
+        writer.addFloats("optimizer." + name, values, new long[] {values.length}, StorageType.F32));
+    writer.write(file);
+  }
+
+  private List<EpochSummary> restore(Path file, Job job, Optimizer optimizer) {
+    try (SafetensorsFile f = SafetensorsFile.open(file)) {
+      Map<String, String> meta = f.metadata();
+      expectSame(file, "config hash", meta.get("config_hash"), job.provenance().configHash(),
+          "the resolved config differs from the one the run started with");
+      expectSame(file, "backbone identity", meta.get("backbone_identity"), job.provenance().backboneIdentity(),
+          "it was trained on another backbone");
+      expectSame(file, "data identity", meta.get("data_identity"), job.data().identity(),
+          "it was trained on other data");
+      Map<String, FloatTensor> learnerState = new LinkedHashMap<>();
+      Map<String, float[]> optimizerState = new LinkedHashMap<>();
+      for (TensorEntry e : f.entries().values()) {
+        if (e.name().startsWith("learner.")) {
+          learnerState.put(e.name().substring(8), new FloatTensor(e.shape(), f.readFloats(e.name())));
+        } else if (e.name().startsWith("optimizer.")) {
+          optimizerState.put(e.name().substring(10), f.readFloats(e.name()));
+        }
+      }
+      job.learner().loadState(learnerState);
+      optimizer.loadState(optimizerState);
+      return new ArrayList<>(List.of(JSON.readValue(meta.get("history"), EpochSummary[].class)));
+    } catch (JsonProcessingException e) {
+      throw new InputException(file, "corrupt checkpoint history: " + e.getOriginalMessage(), e);
+    }
+  }
+
+  private static void expectSame(Path file, String what, String stored, String current, String meaning) {
+    if (!current.equals(stored)) {
+      throw new InputException(file, "cannot resume: the checkpoint's " + what + " is " + stored + " but this run's is "
+          + current + " (" + meaning + "); start a new run folder instead");
+    }
+  }
+
+  private static void rewriteMetrics(Path run, List<EpochSummary> history) {
+    StringBuilder lines = new StringBuilder();
+    history.forEach(s -> lines.append(json(s)).append('\n'));
+    try {
+      Files.writeString(run.resolve("metrics.jsonl"), lines, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void appendMetrics(Path run, EpochSummary summary) {
+    append(run.resolve("metrics.jsonl"), json(summary));
+  }
+
+  private static void log(Path run, String message) {
+    LOG.info(message);
+    append(run.resolve("train.log"), Instant.now() + " " + message);
+  }
+
+  private static void append(Path file, String line) {
+    try {
+      Files.writeString(file, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file, e);
+    }
+  }
+
+  private static String json(Object value) {
+    try {
+      return JSON.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,49 @@
+package org.ckcoop.core.train;
+
+import ai.djl.engine.Engine;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.ckcoop.backbone.EngineRuntime;
+import org.ckcoop.backbone.ProjectVersion;
+
+/**
+ * Everything needed to repeat a run and to know what produced a result: the fully resolved config
+ * and its hash, the backbone identity, the training data identity (split hash), the seed and the
+ * software versions.
+ *
+ * @param learner the learner's name
+ * @param resolvedConfig every resolved setting (key to canonical value)
+ * @param configHash the SHA-256 of the resolved config: the run's identity
+ * @param backboneIdentity the backbone identity
+ * @param dataIdentity the identity of the training data (split hash)
+ * @param seed the training seed
+ * @param versions ckcoop, Java, DJL, engine and OS versions
+ */
+public record RunProvenance(
+    String learner,
+    SortedMap<String, String> resolvedConfig,
+    String configHash,
+    String backboneIdentity,
+    String dataIdentity,
+    long seed,
+    Map<String, String> versions) {
+
+  /** Copies the maps. */
+  public RunProvenance {
+    resolvedConfig = new TreeMap<>(resolvedConfig);
+    versions = Map.copyOf(versions);
+  }
+
+  /** Returns the versions of this process's software. */
+  public static Map<String, String> currentVersions() {
+    Map<String, String> v = new LinkedHashMap<>();
+    v.put("ckcoop", ProjectVersion.get());
+    v.put("java", System.getProperty("java.version"));
+    v.put("djl", Engine.getDjlVersion());
+    v.put("engine", EngineRuntime.engine().getEngineName() + " " + EngineRuntime.engine().getVersion());
+    v.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+    return v;
+  }
+}

@@ -1,0 +1,19 @@
+package org.ckcoop.core.train;
+
+/**
+ * The {@code train.*} settings. Defaults follow CoOp's ViT-B/16 recipe: 200 epochs, batch 32 with
+ * drop-last (when there are at least 32 examples, as Dassl does), seed 1.
+ *
+ * @param epochs number of epochs; the last epoch's model is the result
+ * @param batchSize examples per optimisation step
+ * @param dropLast drop the last incomplete batch of each epoch (only when there is at least one full batch)
+ * @param seed seeds the learner's initialisation and each epoch's shuffle
+ * @param evalBatchSize examples per forward pass when evaluating
+ */
+public record TrainSettings(int epochs, int batchSize, boolean dropLast, long seed, int evalBatchSize) {
+
+  /** CoOp's recipe. */
+  public static TrainSettings coop() {
+    return new TrainSettings(200, 32, true, 1, 100);
+  }
+}

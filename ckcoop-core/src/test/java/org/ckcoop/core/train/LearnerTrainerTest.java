@@ -1,0 +1,233 @@
+package org.ckcoop.core.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.ckcoop.backbone.ClipBackbone;
+import org.ckcoop.backbone.EngineRuntime;
+import org.ckcoop.backbone.safetensors.SafetensorsFile;
+import org.ckcoop.core.classify.Accuracy;
+import org.ckcoop.core.classify.PromptClassifier;
+import org.ckcoop.core.fixture.TinyBackbones;
+import org.ckcoop.core.learner.LearnerStateFile;
+import org.ckcoop.core.learner.PromptLearner;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LearnerTrainerTest {
+  static ClipBackbone backbone;
+  static CachedFeatures data;
+  @TempDir Path dir;
+
+  final LearnerTrainer trainer = new LearnerTrainer(ToyTraining.optim(0.01), new TrainSettings(6, 8, true, 1, 50));
+
+  @BeforeAll
+  static void load() {
+    backbone = TinyBackbones.create(11);
+    data = ToyTraining.data(backbone, 12, 5);
+  }
+
+  @AfterAll
+  static void close() {
+    backbone.close();
+  }
+
+  private TrainingResult train(Path run, long seed, boolean resume, List<TrainingListener> listeners) {
+    try (PromptLearner learner = ToyTraining.learner(backbone, seed)) {
+      return new LearnerTrainer(ToyTraining.optim(0.01), new TrainSettings(6, 8, true, seed, 50))
+          .train(ToyTraining.job(learner, backbone, data, run, seed, resume, listeners));
+    }
+  }
+
+  private static float[] ctx(TrainingResult result) {
+    return LearnerStateFile.read(result.stateFile()).tensors().get("ctx").data();
+  }
+
+  private static double[] losses(TrainingResult result) {
+    return result.history().stream().mapToDouble(EpochSummary::loss).toArray();
+  }
+
+  @Test
+  void trainingLowersTheLossAndChangesOnlyTheLearner() {
+    float[] table;
+    float[] image;
+    try (NDManager m = EngineRuntime.engine().newBaseManager()) {
+      table = backbone.tokenEmbeddingTable(m).toFloatArray();
+      image = backbone.encodeImages(m.ones(new Shape(1, 3, 32, 32))).toFloatArray();
+    }
+    float[] initial;
+    try (PromptLearner learner = ToyTraining.learner(backbone, 1)) {
+      initial = learner.trainableParameters().get("ctx").toFloatArray();
+      TrainingResult result = trainer.train(ToyTraining.job(learner, backbone, data, dir, 1, false, List.of()));
+      assertThat(result.history()).hasSize(6);
+      assertThat(result.history().get(0).steps()).isEqualTo(4); // 36 examples, batch 8, drop last
+      assertThat(result.history().get(0).learningRate()).isEqualTo(1e-5);
+      assertThat(result.finalLoss()).isLessThan(result.history().get(1).loss() - 0.05);
+      float[] trained = learner.trainableParameters().get("ctx").toFloatArray();
+      assertThat(trained).isNotEqualTo(initial);
+      float[] logits = PromptClassifier.logits(learner, backbone, featuresOf(data), data.size(), 16);
+      Accuracy accuracy = Accuracy.of(logits, labelsOf(data), 3);
+      assertThat(accuracy.top1()).isGreaterThan(100.0 / 3 + 10);
+    }
+    try (NDManager m = EngineRuntime.engine().newBaseManager()) {
+      assertThat(backbone.tokenEmbeddingTable(m).toFloatArray()).containsExactly(table);
+      assertThat(backbone.encodeImages(m.ones(new Shape(1, 3, 32, 32))).toFloatArray()).containsExactly(image);
+    }
+    assertThat(dir.resolve("train.log")).content().contains("epoch 6/6");
+    assertThat(dir.resolve("metrics.jsonl")).content().hasLineCount(6);
+    assertThat(TrainingResult.read(dir.resolve("result.json")).provenance().resolvedConfig())
+        .containsEntry("learner.toy.n_ctx", "4");
+  }
+
+  @Test
+  void theSameSeedGivesTheSameRunAndAnotherSeedAnotherRun() {
+    TrainingResult a = train(dir.resolve("a"), 1, false, List.of());
+    TrainingResult b = train(dir.resolve("b"), 1, false, List.of());
+    TrainingResult c = train(dir.resolve("c"), 2, false, List.of());
+    assertThat(losses(b)).containsExactly(losses(a));
+    assertThat(ctx(b)).containsExactly(ctx(a));
+    assertThat(ctx(c)).isNotEqualTo(ctx(a));
+  }
+
+  /** Simulates a kill: an exception thrown from a listener at a chosen point. */
+  static final class Kill extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+  }
+
+  @Test
+  void aKilledRunResumesToTheSameResultAsAnUninterruptedOne() {
+    TrainingResult reference = train(dir.resolve("reference"), 1, false, List.of());
+    // killed right after the checkpoint of epoch 3
+    Path afterCheckpoint = dir.resolve("after-checkpoint");
+    assertThatThrownBy(() -> train(afterCheckpoint, 1, false, List.of(new TrainingListener() {
+      @Override
+      public void onEpochEnd(EpochSummary summary) {
+        if (summary.epoch() == 2) {
+          throw new Kill();
+        }
+      }
+    }))).isInstanceOf(Kill.class);
+    TrainingResult resumed = train(afterCheckpoint, 1, true, List.of());
+    assertThat(resumed.resumed()).isTrue();
+    assertThat(ctx(resumed)).containsExactly(ctx(reference));
+    assertThat(losses(resumed)).containsExactly(losses(reference));
+    assertThat(afterCheckpoint.resolve("metrics.jsonl")).content().hasLineCount(6);
+    // killed in the middle of epoch 5: that epoch is redone from the epoch-4 checkpoint
+    Path midEpoch = dir.resolve("mid-epoch");
+    assertThatThrownBy(() -> train(midEpoch, 1, false, List.of(new TrainingListener() {
+      @Override
+      public void onStep(int epoch, int step, int steps, double loss, double accuracy) {
+        if (epoch == 4 && step == 2) {
+          throw new Kill();
+        }
+      }
+    }))).isInstanceOf(Kill.class);
+    try (SafetensorsFile checkpoint = SafetensorsFile.open(midEpoch.resolve(LearnerTrainer.CHECKPOINT))) {
+      assertThat(checkpoint.metadata()).containsEntry("epochs_done", "4");
+      assertThat(checkpoint.entries()).containsKeys("learner.ctx", "optimizer.ctx.momentum");
+    }
+    assertThat(ctx(train(midEpoch, 1, true, List.of()))).containsExactly(ctx(reference));
+  }
+
+  @Test
+  void anExistingCheckpointIsNeverOverwrittenWithoutResumeAndMustMatchTheRun() throws Exception {
+    Path run = dir.resolve("run");
+    train(run, 1, false, List.of());
+    byte[] before = Files.readAllBytes(run.resolve(LearnerTrainer.CHECKPOINT));
+    assertThatThrownBy(() -> train(run, 1, false, List.of()))
+        .hasMessageContaining(run + ": already holds a checkpoint (checkpoint.safetensors) of an earlier run");
+    assertThat(Files.readAllBytes(run.resolve(LearnerTrainer.CHECKPOINT))).isEqualTo(before);
+    assertThatThrownBy(() -> train(run, 2, true, List.of()))
+        .hasMessageContaining("cannot resume: the checkpoint's config hash is config-1 but this run's is config-2");
+  }
+
+  @Test
+  void aNonFiniteLossStopsTheRunAndKeepsTheLastGoodCheckpoint() {
+    TrainingData poisoned = new TrainingData() {
+      @Override
+      public int size() {
+        return data.size();
+      }
+
+      @Override
+      public int featureWidth() {
+        return data.featureWidth();
+      }
+
+      @Override
+      public int label(int i) {
+        return data.label(i);
+      }
+
+      @Override
+      public void features(int i, int epoch, float[] target, int offset) {
+        data.features(i, epoch, target, offset);
+        if (epoch == 3) {
+          target[offset] = Float.NaN;
+        }
+      }
+
+      @Override
+      public String identity() {
+        return "poisoned";
+      }
+    };
+    Path run = dir.resolve("nan");
+    try (PromptLearner learner = ToyTraining.learner(backbone, 1)) {
+      assertThatThrownBy(() -> trainer.train(ToyTraining.job(learner, backbone, poisoned, run, 1, false, List.of())))
+          .isInstanceOf(TrainingDivergedException.class)
+          .hasMessageContaining("training diverged: the loss is NaN at epoch 4, step 1")
+          .hasMessageContaining("The last good checkpoint (epoch 3) is kept at " + run.resolve("checkpoint.safetensors"));
+    }
+    try (SafetensorsFile checkpoint = SafetensorsFile.open(run.resolve(LearnerTrainer.CHECKPOINT))) {
+      assertThat(checkpoint.metadata()).containsEntry("epochs_done", "3");
+      for (float v : checkpoint.readFloats("learner.ctx")) {
+        assertThat(v).isFinite();
+      }
+    }
+  }
+
+  @Test
+  void memoryStaysFlatOverAThousandSteps() {
+    List<Integer> live = new ArrayList<>();
+    NDManager system;
+    try (NDManager probe = EngineRuntime.engine().newBaseManager()) {
+      system = probe.getParentManager();
+    }
+    LearnerTrainer many = new LearnerTrainer(ToyTraining.optim(0.01), new TrainSettings(56, 2, true, 1, 50));
+    try (PromptLearner learner = ToyTraining.learner(backbone, 1)) {
+      many.train(ToyTraining.job(learner, backbone, data, dir.resolve("long"), 1, false, List.of(new TrainingListener() {
+        @Override
+        public void onEpochEnd(EpochSummary summary) {
+          live.add(system.getManagedArrays().size());
+        }
+      })));
+    }
+    assertThat(live).hasSize(56);
+    assertThat(live.subList(1, live.size())).containsOnly(live.get(1)); // 56 epochs x 18 steps = 1,008 steps
+  }
+
+  private static float[] featuresOf(CachedFeatures d) {
+    float[] out = new float[d.size() * d.featureWidth()];
+    for (int i = 0; i < d.size(); i++) {
+      d.features(i, 0, out, i * d.featureWidth());
+    }
+    return out;
+  }
+
+  private static int[] labelsOf(CachedFeatures d) {
+    int[] out = new int[d.size()];
+    for (int i = 0; i < d.size(); i++) {
+      out[i] = d.label(i);
+    }
+    return out;
+  }
+}
