@@ -56,7 +56,7 @@ public final class ClipBackbone implements AutoCloseable {
     }
     Device device = EngineRuntime.device(options.device());
     if (options.precision() == Precision.FP16 && !device.isGpu()) {
-      throw new IllegalArgumentException("precision fp16 needs a GPU device; on " + device + " use fp32");
+      throw new InputException("precision fp16 needs a GPU device; on " + EngineRuntime.name(device) + " use fp32");
     }
     this.architecture = checkpoint.architecture();
     this.normalization = checkpoint.normalization();
@@ -165,7 +165,7 @@ public final class ClipBackbone implements AutoCloseable {
     if (s.dimension() != 4 || s.get(1) != 3 || s.get(2) != r || s.get(3) != r) {
       throw new IllegalArgumentException("pixels have shape " + s + ", expected (N, 3, " + r + ", " + r + ")");
     }
-    return toF32(network.encodeImages(toCompute(pixels)));
+    return network.encodeImages(pixels);
   }
 
   /**
@@ -200,8 +200,7 @@ public final class ClipBackbone implements AutoCloseable {
             "row " + i + " has no end-of-text token (id " + tokenizer.eotTokenId() + ")");
       }
     }
-    NDArray embeddings = network.embedTokens(tokens.toType(DataType.INT64, false));
-    return toF32(network.encodeTokenEmbeddings(embeddings, eot));
+    return network.encodeTokenEmbeddings(network.embedTokens(tokens), eot);
   }
 
   /**
@@ -227,7 +226,7 @@ public final class ClipBackbone implements AutoCloseable {
             "EOT position " + eotPositions[i] + " of sequence " + i + " is outside [0, " + s.get(1) + ")");
       }
     }
-    return toF32(network.encodeTokenEmbeddings(toCompute(embeddings), eotPositions.clone()));
+    return network.encodeTokenEmbeddings(embeddings, eotPositions.clone());
   }
 
   /**
@@ -235,7 +234,7 @@ public final class ClipBackbone implements AutoCloseable {
    * Prompt learners build their prompts from these.
    */
   public NDArray embedTokens(NDArray tokens) {
-    return toF32(network.embedTokens(tokens.toType(DataType.INT64, false)));
+    return network.embedTokens(tokens);
   }
 
   /**
@@ -257,16 +256,6 @@ public final class ClipBackbone implements AutoCloseable {
   public NDArray tokenEmbeddingTable(NDManager target) {
     NDArray table = network.tokenEmbedding();
     return target.create(table.toFloatArray(), table.getShape());
-  }
-
-  private NDArray toCompute(NDArray x) {
-    NDArray onDevice = x.getDevice().equals(device()) ? x : x.toDevice(device(), false);
-    DataType type = precision == Precision.FP16 ? DataType.FLOAT16 : DataType.FLOAT32;
-    return onDevice.getDataType() == type ? onDevice : onDevice.toType(type, false);
-  }
-
-  private static NDArray toF32(NDArray x) {
-    return x.getDataType() == DataType.FLOAT32 ? x : x.toType(DataType.FLOAT32, false);
   }
 
   /** Releases the weights. */

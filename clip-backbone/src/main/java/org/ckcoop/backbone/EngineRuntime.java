@@ -35,7 +35,7 @@ public final class EngineRuntime {
    * Resolves a device option: {@code cpu}, {@code gpu} (the first GPU; an error without one),
    * {@code gpu:N}, or {@code auto} (the first GPU when present, else the CPU).
    *
-   * @throws IllegalArgumentException naming the option and the allowed values
+   * @throws InputException naming the option and the allowed values
    */
   public static Device device(String option) {
     String o = option.toLowerCase(Locale.ROOT).trim();
@@ -49,21 +49,26 @@ public final class EngineRuntime {
     if (o.equals("gpu") || o.startsWith("gpu:")) {
       int id = o.equals("gpu") ? 0 : parseId(option, o.substring(4));
       if (id >= gpus) {
-        throw new IllegalArgumentException(
+        throw new InputException(
             "device '" + option + "' requested but this machine has " + gpus + " GPU(s) visible to PyTorch"
                 + (gpus == 0 ? " (use --device cpu, or build with the cuda profile on a CUDA host)" : ""));
       }
       return Device.gpu(id);
     }
-    throw new IllegalArgumentException("unknown device '" + option + "' (allowed: cpu, gpu, gpu:N, auto)");
+    throw new InputException("unknown device '" + option + "' (allowed: cpu, gpu, gpu:N, auto)");
   }
 
   private static int parseId(String option, String id) {
     try {
       return Integer.parseInt(id);
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("unknown device '" + option + "' (allowed: cpu, gpu, gpu:N, auto)", e);
+      throw new InputException("unknown device '" + option + "' (allowed: cpu, gpu, gpu:N, auto)");
     }
+  }
+
+  /** Returns a device as users write it: {@code cpu}, {@code gpu:0}. */
+  public static String name(Device device) {
+    return device.isGpu() ? "gpu:" + device.getDeviceId() : device.getDeviceType();
   }
 
   /** Returns a one-line description of the engine: name, version and native flavour. */

@@ -69,8 +69,7 @@ class ClipBackboneTest {
     for (String layout : new String[] {"huggingface", "openai"}) {
       for (StorageType type : new StorageType[] {StorageType.F32, StorageType.F16, StorageType.BF16}) {
         Path folder = dir.resolve(layout + type);
-        CheckpointLayout.named(layout).write(checkpoint, folder, type);
-        backbone.tokenizer().vocabulary().writeHuggingFace(folder);
+        CheckpointLayout.named(layout).write(checkpoint, folder, type, backbone.tokenizer().vocabulary());
         try (ClipBackbone other = ClipBackbone.load(folder)) {
           assertThat(other.identity()).as(layout + " " + type).isEqualTo(backbone.identity());
           assertThat(imageFeatures(other)).as(layout + " " + type).containsExactly(image);
@@ -205,6 +204,6 @@ class ClipBackboneTest {
   void halfPrecisionIsRefusedOnTheCpu() {
     assertThatThrownBy(() -> ClipBackbone.load(GoldenFixtures.path("tiny-a/hf"),
         BackboneOptions.defaults().withDevice("cpu").withPrecision(org.ckcoop.backbone.model.Precision.FP16)))
-        .hasMessage("precision fp16 needs a GPU device; on cpu() use fp32");
+        .hasMessage("precision fp16 needs a GPU device; on cpu use fp32");
   }
 }

@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.ckcoop.backbone.safetensors.StorageType;
+import org.ckcoop.backbone.text.BpeVocabulary;
 
 /**
  * One way of storing a CLIP checkpoint in a folder: which files, which tensor names, which config.
@@ -27,6 +28,15 @@ public interface CheckpointLayout {
   /** Writes {@code checkpoint} into {@code dir} in this layout, weights stored as {@code type}. */
   void write(ClipCheckpoint checkpoint, Path dir, StorageType type);
 
+  /**
+   * Writes {@code checkpoint} and its tokenizer vocabulary ({@code vocab.json} + {@code merges.txt});
+   * layouts whose config names special tokens record the vocabulary's.
+   */
+  default void write(ClipCheckpoint checkpoint, Path dir, StorageType type, BpeVocabulary vocabulary) {
+    write(checkpoint, dir, type);
+    vocabulary.writeHuggingFace(dir);
+  }
+
   /** Returns the supported layouts, in the order they are tried. */
   static List<CheckpointLayout> all() {
     return List.of(new OpenAiLayout(true), new HuggingFaceLayout());
@@ -38,7 +48,7 @@ public interface CheckpointLayout {
       case "huggingface", "hf" -> new HuggingFaceLayout();
       case "openai", "open_clip" -> new OpenAiLayout(true);
       case "openai-noconfig" -> new OpenAiLayout(false);
-      default -> throw new IllegalArgumentException(
+      default -> throw new org.ckcoop.backbone.InputException(
           "unknown checkpoint layout '" + name + "' (known: huggingface, openai, openai-noconfig)");
     };
   }

@@ -101,7 +101,7 @@ final class CheckpointTensors implements AutoCloseable {
     try {
       return SafetensorsFile.open(file);
     } catch (SafetensorsException e) {
-      throw new CheckpointException(file, e.getMessage().substring(file.toString().length() + 2), e);
+      throw new CheckpointException(file, e.problem(), e);
     }
   }
 
@@ -147,7 +147,7 @@ final class CheckpointTensors implements AutoCloseable {
     try {
       return new FloatTensor(e.shape(), f.readFloats(name));
     } catch (SafetensorsException ex) {
-      throw new CheckpointException(f.path(), "cannot read tensor '" + name + "': " + ex.getMessage(), ex);
+      throw new CheckpointException(f.path(), "cannot read tensor '" + name + "': " + ex.problem(), ex);
     }
   }
 

@@ -10,6 +10,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.ckcoop.backbone.safetensors.SafetensorsWriter;
 import org.ckcoop.backbone.safetensors.StorageType;
+import org.ckcoop.backbone.text.BpeVocabulary;
 
 /**
  * The Hugging Face {@code CLIPModel} layout, as in {@code openai/clip-vit-base-patch16}:
@@ -158,11 +159,29 @@ public final class HuggingFaceLayout implements CheckpointLayout {
 
   @Override
   public void write(ClipCheckpoint checkpoint, Path dir, StorageType type) {
+    write(checkpoint, dir, type, (BpeVocabulary) null);
+  }
+
+  /**
+   * Writes the checkpoint; with a vocabulary, also its files and the special-token ids in
+   * {@code text_config} (Hugging Face's CLIPModel pools at {@code eos_token_id}, which otherwise
+   * defaults to CLIP's 49407).
+   */
+  @Override
+  public void write(ClipCheckpoint checkpoint, Path dir, StorageType type, BpeVocabulary vocabulary) {
     ConfigFiles.createFolder(dir);
     SafetensorsWriter writer = new SafetensorsWriter().putMetadata("format", "pt");
     CanonicalWeights.disassemble(checkpoint.weights(), HuggingFaceLayout::recipe, writer, type);
     writer.write(dir.resolve(WEIGHTS + ".safetensors"));
-    ConfigFiles.write(dir.resolve(CONFIG), config(checkpoint.architecture(), type));
+    ObjectNode config = config(checkpoint.architecture(), type);
+    if (vocabulary != null) {
+      ObjectNode text = (ObjectNode) config.get("text_config");
+      text.put("bos_token_id", vocabulary.startOfTextId());
+      text.put("eos_token_id", vocabulary.endOfTextId());
+      text.put("pad_token_id", 0);
+      vocabulary.writeHuggingFace(dir);
+    }
+    ConfigFiles.write(dir.resolve(CONFIG), config);
     ObjectNode pre = ConfigFiles.JSON.createObjectNode();
     pre.put("crop_size", checkpoint.architecture().imageResolution());
     pre.put("do_center_crop", true);

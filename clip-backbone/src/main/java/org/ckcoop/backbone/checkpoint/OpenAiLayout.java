@@ -32,11 +32,29 @@ public final class OpenAiLayout implements CheckpointLayout {
   private static final Pattern TEXT_BLOCK = Pattern.compile("^transformer\\.resblocks\\.(\\d+)\\.");
   /** Buffers and scalars some exports carry that are not weights. */
   private static final Set<String> NON_WEIGHTS = Set.of("input_resolution", "context_length", "vocab_size", "attn_mask");
-  /** open_clip options that change the model beyond what this backbone implements. */
-  private static final List<String> UNSUPPORTED_VISION = List.of(
-      "timm_model_name", "attentional_pool", "ls_init_value", "no_ln_pre", "final_ln_after_pool", "input_patchnorm");
-  private static final List<String> UNSUPPORTED_TEXT = List.of(
-      "hf_model_name", "embed_cls", "ls_init_value", "no_causal_mask", "proj_bias", "final_ln_after_pool");
+  /** Marks an option that must be absent, null or empty. */
+  private static final Object NULL_VALUE = new Object();
+
+  /**
+   * open_clip options this backbone understands, with the values it implements ({@code null}: any
+   * value, read or irrelevant to inference). Any other key, or another value, is rejected by name so
+   * that a model that would compute something else never loads silently.
+   */
+  private static final Map<String, Object> MODEL_KEYS = allowed(
+      "embed_dim", null, "quick_gelu", null, "vision_cfg", null, "text_cfg", null, "cast_dtype", null,
+      "init_logit_scale", null, "init_logit_bias", NULL_VALUE, "custom_text", false);
+  private static final Map<String, Object> VISION_KEYS = allowed(
+      "image_size", null, "layers", null, "width", null, "head_width", null, "mlp_ratio", null,
+      "patch_size", null, "norm_kwargs", null, "patch_dropout", null, "output_tokens", null,
+      "ls_init_value", NULL_VALUE, "attentional_pool", false, "pool_type", "tok", "final_ln_after_pool", false,
+      "no_ln_pre", false, "input_patchnorm", false, "pos_embed_type", "learnable", "timm_model_name", NULL_VALUE,
+      "act_kwargs", NULL_VALUE, "global_average_pool", false);
+  private static final Map<String, Object> TEXT_KEYS = allowed(
+      "context_length", null, "vocab_size", null, "width", null, "heads", null, "layers", null, "mlp_ratio", null,
+      "norm_kwargs", null, "output_tokens", null, "pad_id", 0, "ls_init_value", NULL_VALUE, "hf_model_name", NULL_VALUE,
+      "hf_tokenizer_name", NULL_VALUE, "tokenizer_kwargs", NULL_VALUE, "proj_type", "linear", "proj_bias", false,
+      "pool_type", "argmax", "embed_cls", false, "no_causal_mask", false, "final_ln_after_pool", false,
+      "act_kwargs", NULL_VALUE);
 
   private final boolean writeConfig;
 
@@ -57,7 +75,18 @@ public final class OpenAiLayout implements CheckpointLayout {
 
   @Override
   public boolean recognizes(Path dir) {
-    return Files.isRegularFile(dir.resolve(CONFIG)) || findPlainWeights(dir) != null;
+    if (Files.isRegularFile(dir.resolve(CONFIG))) {
+      // A Hugging Face folder may carry an open_clip config too (LAION hub repos do): it is ours only
+      // when open_clip weights are there, or when there is no Hugging Face config to fall back to.
+      return hasOwnWeights(dir) || findPlainWeights(dir) != null
+          || !Files.isRegularFile(dir.resolve(HuggingFaceLayout.CONFIG));
+    }
+    return findPlainWeights(dir) != null;
+  }
+
+  private static boolean hasOwnWeights(Path dir) {
+    return Files.isRegularFile(dir.resolve(WEIGHTS + ".safetensors"))
+        || Files.isRegularFile(dir.resolve(WEIGHTS + ".safetensors.index.json"));
   }
 
   private static Path findPlainWeights(Path dir) {
@@ -94,9 +123,7 @@ public final class OpenAiLayout implements CheckpointLayout {
     ImageNormalization normalization = new ImageNormalization(
         ConfigFiles.triple(config, preprocess, "mean", ImageNormalization.CLIP.mean()),
         ConfigFiles.triple(config, preprocess, "std", ImageNormalization.CLIP.std()));
-    boolean hasOwn = Files.isRegularFile(dir.resolve(WEIGHTS + ".safetensors"))
-        || Files.isRegularFile(dir.resolve(WEIGHTS + ".safetensors.index.json"));
-    try (CheckpointTensors stored = hasOwn
+    try (CheckpointTensors stored = hasOwnWeights(dir)
         ? CheckpointTensors.open(dir, WEIGHTS)
         : CheckpointTensors.openSingle(requirePlainWeights(dir))) {
       Map<String, FloatTensor> weights = CanonicalWeights.assemble(
@@ -196,14 +223,11 @@ public final class OpenAiLayout implements CheckpointLayout {
     if (vision == null || text == null || !cfg.has("embed_dim")) {
       throw new CheckpointException(file, "expected model_cfg with embed_dim, vision_cfg and text_cfg");
     }
-    rejectUnsupported(file, vision, "vision_cfg.", UNSUPPORTED_VISION);
-    rejectUnsupported(file, text, "text_cfg.", UNSUPPORTED_TEXT);
-    if (vision.has("pool_type") && !vision.get("pool_type").asText().equals("tok")) {
-      throw new CheckpointException(file, "vision_cfg.pool_type '" + vision.get("pool_type").asText() + "' is not supported (only 'tok')");
-    }
-    if (text.has("pool_type") && !text.get("pool_type").asText().equals("argmax")) {
-      throw new CheckpointException(file, "text_cfg.pool_type '" + text.get("pool_type").asText() + "' is not supported (only 'argmax')");
-    }
+    checkKeys(file, cfg, "model_cfg.", MODEL_KEYS);
+    checkKeys(file, vision, "vision_cfg.", VISION_KEYS);
+    checkKeys(file, text, "text_cfg.", TEXT_KEYS);
+    double visionEps = ConfigFiles.doubleValue(file, vision.get("norm_kwargs"), "vision_cfg.norm_kwargs.", "eps", 1e-5);
+    double textEps = ConfigFiles.doubleValue(file, text.get("norm_kwargs"), "text_cfg.norm_kwargs.", "eps", 1e-5);
     Activation act = cfg.path("quick_gelu").asBoolean(false) ? Activation.QUICK_GELU : Activation.GELU;
     int vWidth = ConfigFiles.intValue(file, vision, "vision_cfg.", "width", 768);
     int headWidth = ConfigFiles.intValue(file, vision, "vision_cfg.", "head_width", 64);
@@ -219,21 +243,60 @@ public final class OpenAiLayout implements CheckpointLayout {
           ConfigFiles.intValue(file, vision, "vision_cfg.", "image_size", 224),
           ConfigFiles.intValue(file, vision, "vision_cfg.", "patch_size", 16),
           new TowerShape(vWidth, ConfigFiles.intValue(file, vision, "vision_cfg.", "layers", 12), vWidth / headWidth,
-              (int) (vWidth * vRatio), act, 1e-5),
+              (int) (vWidth * vRatio), act, visionEps),
           ConfigFiles.intValue(file, text, "text_cfg.", "context_length", 77),
           ConfigFiles.intValue(file, text, "text_cfg.", "vocab_size", 49408),
           new TowerShape(tWidth, ConfigFiles.intValue(file, text, "text_cfg.", "layers", 12),
-              ConfigFiles.intValue(file, text, "text_cfg.", "heads", 8), (int) (tWidth * tRatio), act, 1e-5));
+              ConfigFiles.intValue(file, text, "text_cfg.", "heads", 8), (int) (tWidth * tRatio), act, textEps));
     } catch (IllegalArgumentException e) {
       throw new CheckpointException(file, e.getMessage(), e);
     }
   }
 
-  private static void rejectUnsupported(Path file, JsonNode node, String path, List<String> keys) {
-    for (String key : keys) {
-      JsonNode v = node.get(key);
-      if (v != null && !v.isNull() && !(v.isBoolean() && !v.asBoolean())) {
-        throw new CheckpointException(file, path + key + " = " + v + " is not supported by this CLIP backbone");
+  private static Map<String, Object> allowed(Object... pairs) {
+    Map<String, Object> map = new java.util.HashMap<>();
+    for (int i = 0; i < pairs.length; i += 2) {
+      map.put((String) pairs[i], pairs[i + 1]);
+    }
+    return map;
+  }
+
+  private static void checkKeys(Path file, JsonNode node, String path, Map<String, Object> allowed) {
+    for (var it = node.fields(); it.hasNext(); ) {
+      var field = it.next();
+      String key = field.getKey();
+      JsonNode value = field.getValue();
+      if (!allowed.containsKey(key)) {
+        throw new CheckpointException(file, path + key + " is an open_clip option this CLIP backbone does not implement");
+      }
+      Object expected = allowed.get(key);
+      if (expected == null || value.isNull()) {
+        continue;
+      }
+      boolean ok;
+      if (expected == NULL_VALUE) {
+        ok = (value.isObject() || value.isArray()) && value.isEmpty();
+      } else if (expected instanceof Boolean b) {
+        ok = value.isBoolean() && value.asBoolean() == b;
+      } else if (expected instanceof Integer n) {
+        ok = value.isIntegralNumber() && value.asInt() == n;
+      } else {
+        ok = value.isTextual() && value.asText().equals(expected);
+      }
+      if (!ok) {
+        throw new CheckpointException(file, path + key + " = " + value + " is not supported by this CLIP backbone"
+            + (expected == NULL_VALUE ? "" : " (only " + expected + ")"));
+      }
+    }
+    if (path.equals("vision_cfg.") || path.equals("text_cfg.")) {
+      JsonNode norm = node.get("norm_kwargs");
+      if (norm != null && !norm.isNull()) {
+        for (var it = norm.fieldNames(); it.hasNext(); ) {
+          String k = it.next();
+          if (!k.equals("eps")) {
+            throw new CheckpointException(file, path + "norm_kwargs." + k + " is not supported (only eps)");
+          }
+        }
       }
     }
   }
@@ -250,10 +313,9 @@ public final class OpenAiLayout implements CheckpointLayout {
         throw new IllegalArgumentException(
             "this architecture cannot be derived from tensor shapes alone; write it with its config");
       }
-    } else if (a.vision().activation() != a.text().activation()
-        || a.vision().layerNormEps() != 1e-5 || a.text().layerNormEps() != 1e-5) {
+    } else if (a.vision().activation() != a.text().activation()) {
       throw new IllegalArgumentException(
-          "open_clip configs have one activation and layer-norm epsilon 1e-5; use the Hugging Face layout");
+          "open_clip configs have one activation for both towers; use the Hugging Face layout");
     }
     ConfigFiles.createFolder(dir);
     SafetensorsWriter writer = new SafetensorsWriter().putMetadata("format", "pt");
@@ -264,6 +326,15 @@ public final class OpenAiLayout implements CheckpointLayout {
     } else {
       writer.write(dir.resolve(PLAIN_WEIGHTS + ".safetensors"));
     }
+  }
+
+  /** Returns a ratio r with {@code (int) (width * r) == mlpWidth}, as open_clip computes the MLP width. */
+  private static double mlpRatio(TowerShape tower) {
+    double ratio = (double) tower.mlpWidth() / tower.width();
+    while ((int) (tower.width() * ratio) < tower.mlpWidth()) {
+      ratio = Math.nextUp(ratio);
+    }
+    return ratio;
   }
 
   private static ObjectNode openClipConfig(ClipCheckpoint checkpoint) {
@@ -277,15 +348,21 @@ public final class OpenAiLayout implements CheckpointLayout {
     vision.put("layers", a.vision().layers());
     vision.put("width", a.vision().width());
     vision.put("head_width", a.vision().headWidth());
-    vision.put("mlp_ratio", (double) a.vision().mlpWidth() / a.vision().width());
+    vision.put("mlp_ratio", mlpRatio(a.vision()));
     vision.put("patch_size", a.patchSize());
+    if (a.vision().layerNormEps() != 1e-5) {
+      vision.putObject("norm_kwargs").put("eps", a.vision().layerNormEps());
+    }
     ObjectNode text = model.putObject("text_cfg");
     text.put("context_length", a.contextLength());
     text.put("vocab_size", a.vocabSize());
     text.put("width", a.text().width());
     text.put("heads", a.text().heads());
     text.put("layers", a.text().layers());
-    text.put("mlp_ratio", (double) a.text().mlpWidth() / a.text().width());
+    text.put("mlp_ratio", mlpRatio(a.text()));
+    if (a.text().layerNormEps() != 1e-5) {
+      text.putObject("norm_kwargs").put("eps", a.text().layerNormEps());
+    }
     ObjectNode preprocess = root.putObject("preprocess_cfg");
     preprocess.putPOJO("mean", checkpoint.normalization().mean());
     preprocess.putPOJO("std", checkpoint.normalization().std());

@@ -64,8 +64,7 @@ public final class RandomCheckpoints {
           + ") is smaller than the built-in tokenizer's (" + smallVocabulary().size() + ")");
     }
     ClipCheckpoint checkpoint = RandomWeights.generate(architecture, seed);
-    layout.write(checkpoint, dir, type);
-    smallVocabulary().writeHuggingFace(dir);
+    layout.write(checkpoint, dir, type, smallVocabulary());
     return checkpoint;
   }
 }

@@ -1,19 +1,23 @@
 package org.ckcoop.backbone.model;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import org.ckcoop.backbone.checkpoint.ClipCheckpoint;
 
 /**
- * The two CLIP towers with their frozen weights on one device. Inputs are assumed valid (the
- * {@code ClipBackbone} facade checks them); every result belongs to the manager of the input it was
- * computed from.
+ * The two CLIP towers with their frozen weights on one device. Shapes are assumed valid (the
+ * {@code ClipBackbone} facade checks them); inputs are moved to the weights' device and cast to the
+ * compute type here, and results come back as F32. Every result belongs to the manager of the input it
+ * was computed from.
  */
 public final class ClipNetwork {
   private final ImageTower image;
   private final TextTower text;
   private final float logitScale;
   private final Precision precision;
+  private final Device device;
 
   /** Uploads the checkpoint's weights into {@code manager} in the given precision. */
   public ClipNetwork(ClipCheckpoint checkpoint, NDManager manager, Precision precision) {
@@ -22,6 +26,7 @@ public final class ClipNetwork {
     this.text = new TextTower(weights, checkpoint.architecture());
     this.logitScale = weights.scalar("logit_scale");
     this.precision = precision;
+    this.device = manager.getDevice();
   }
 
   /** Returns the compute precision. */
@@ -29,19 +34,34 @@ public final class ClipNetwork {
     return precision;
   }
 
-  /** Encodes normalised pixels [N, 3, R, R] (compute type) into projected features [N, embed]. */
+  /** Encodes normalised pixels [N, 3, R, R] into projected features [N, embed] (F32). */
   public NDArray encodeImages(NDArray pixels) {
-    return image.forward(pixels);
+    return toF32(image.forward(toCompute(pixels)));
   }
 
-  /** Encodes token embeddings [N, L, width] with EOT positions into projected features [N, embed]. */
+  /** Encodes token embeddings [N, L, width] with EOT positions into projected features [N, embed] (F32). */
   public NDArray encodeTokenEmbeddings(NDArray embeddings, int[] eot) {
-    return text.forward(embeddings, eot);
+    return toF32(text.forward(toCompute(embeddings), eot));
   }
 
-  /** Looks up token ids [N, L] into embeddings [N, L, width]. */
+  /** Looks up token ids [N, L] (any integer type, any device) into F32 embeddings [N, L, width]. */
   public NDArray embedTokens(NDArray tokens) {
-    return text.embed(tokens);
+    NDArray ids = onDevice(tokens);
+    return text.embed(ids.getDataType() == DataType.INT64 ? ids : ids.toType(DataType.INT64, false));
+  }
+
+  private NDArray onDevice(NDArray x) {
+    return x.getDevice().equals(device) ? x : x.toDevice(device, false);
+  }
+
+  private NDArray toCompute(NDArray x) {
+    NDArray onDevice = onDevice(x);
+    DataType type = precision == Precision.FP16 ? DataType.FLOAT16 : DataType.FLOAT32;
+    return onDevice.getDataType() == type ? onDevice : onDevice.toType(type, false);
+  }
+
+  private static NDArray toF32(NDArray x) {
+    return x.getDataType() == DataType.FLOAT32 ? x : x.toType(DataType.FLOAT32, false);
   }
 
   /** Returns the token-embedding table [vocab, width]; owned by the network, do not close it. */

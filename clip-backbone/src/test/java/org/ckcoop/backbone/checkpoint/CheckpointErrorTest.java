@@ -135,4 +135,36 @@ class CheckpointErrorTest {
     assertThatThrownBy(() -> CheckpointLayout.read(openai))
         .hasMessageContaining("tensor 'ln_final.bias' is I64, expected a floating-point weight");
   }
+
+  @Test
+  void openClipOptionsThatWouldChangeTheModelAreRejectedByName() throws IOException {
+    Path dir2 = dir.resolve("oc");
+    CheckpointLayout.named("openai").write(RandomWeights.generate(CheckpointLayoutTest.ARCH, 2), dir2, StorageType.F32);
+    Path config = dir2.resolve("open_clip_config.json");
+    String original = Files.readString(config);
+    Files.writeString(config, original.replace("\"patch_size\"", "\"attentional_pool\" : true, \"patch_size\""));
+    assertThatThrownBy(() -> CheckpointLayout.read(dir2))
+        .hasMessageContaining(config + ": vision_cfg.attentional_pool = true is not supported by this CLIP backbone (only false)");
+    Files.writeString(config, original.replace("\"patch_size\"", "\"brand_new_option\" : 1, \"patch_size\""));
+    assertThatThrownBy(() -> CheckpointLayout.read(dir2))
+        .hasMessageContaining("vision_cfg.brand_new_option is an open_clip option this CLIP backbone does not implement");
+    Files.writeString(config, original.replace("\"layers\" : 1,", "\"layers\" : 1, \"norm_kwargs\" : {\"eps\" : 1e-6},"));
+    org.assertj.core.api.Assertions.assertThat(CheckpointLayout.read(dir2).architecture().text().layerNormEps()).isEqualTo(1e-6);
+  }
+
+  @Test
+  void anOpenClipConfigWithoutItsWeightsDoesNotHideAHuggingFaceCheckpoint() throws IOException {
+    Files.writeString(hf.resolve("open_clip_config.json"), "{\"model_cfg\": {\"embed_dim\": 48}}");
+    org.assertj.core.api.Assertions.assertThat(CheckpointLayout.read(hf).layout()).isEqualTo("huggingface");
+  }
+
+  @Test
+  void mlpWidthsThatAreNotAWholeRatioRoundTripThroughOpenClipConfigs() {
+    ClipArchitecture odd = new ClipArchitecture(
+        16, 16, 8, new TowerShape(64, 1, 1, 53 * 4 + 3, Activation.GELU, 1e-5), 8, 600,
+        new TowerShape(64, 1, 1, 150, Activation.GELU, 1e-6));
+    Path folder = dir.resolve("odd");
+    CheckpointLayout.named("openai").write(RandomWeights.generate(odd, 4), folder, StorageType.F32);
+    org.assertj.core.api.Assertions.assertThat(CheckpointLayout.read(folder).architecture()).isEqualTo(odd);
+  }
 }

@@ -105,6 +105,16 @@ class CheckpointLayoutTest {
   }
 
   @Test
+  void huggingFaceConfigsNameTheTokenizersSpecialTokens() throws IOException {
+    var vocabulary = RandomCheckpoints.smallVocabulary();
+    RandomCheckpoints.write(dir, RandomCheckpoints.preset("tiny"), CheckpointLayout.named("huggingface"), StorageType.F16, 1);
+    var text = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dir.resolve("config.json").toFile()).get("text_config");
+    assertThat(text.get("eos_token_id").asInt()).isEqualTo(vocabulary.endOfTextId());
+    assertThat(text.get("bos_token_id").asInt()).isEqualTo(vocabulary.startOfTextId());
+    assertThat(dir.resolve("vocab.json")).exists();
+  }
+
+  @Test
   void aSingleOpenAiFileCanBeGivenDirectly() {
     ClipCheckpoint read = CheckpointLayout.read(GoldenFixtures.path("tiny-a/openai/model.safetensors"));
     assertThat(read.weights()).isEqualTo(CheckpointLayout.read(GoldenFixtures.path("tiny-a/openai")).weights());

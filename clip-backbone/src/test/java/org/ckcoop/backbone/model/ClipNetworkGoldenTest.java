@@ -16,6 +16,26 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** The DJL forward pass against the numpy port of OpenAI's CLIP, tensor by tensor. */
 class ClipNetworkGoldenTest {
 
+  @org.junit.jupiter.api.Test
+  void halfPrecisionStaysCloseToTheReferenceOnBothTextEntryPoints() {
+    // The backbone offers FP16 only on GPUs; PyTorch also runs it on the CPU, which lets this test
+    // check the F16 code path (casts at every entry point, F32 layer norms) on any machine.
+    ClipCheckpoint checkpoint = CheckpointLayout.read(GoldenFixtures.path("tiny-a/hf"));
+    try (NDManager manager = EngineRuntime.engine().newBaseManager();
+        SafetensorsFile golden = GoldenFixtures.golden("tiny-a/golden.safetensors")) {
+      ClipNetwork network = new ClipNetwork(checkpoint, manager, Precision.FP16);
+      NDArray pixels = manager.create(golden.readFloats("pixel_values"), new Shape(3, 3, 32, 32));
+      NDArray image = network.encodeImages(pixels);
+      assertThat(image.getDataType()).isEqualTo(ai.djl.ndarray.types.DataType.FLOAT32);
+      assertThat(GoldenFixtures.errorRelativeToNorm(image.toFloatArray(), golden.readFloats("image_features"), 96))
+          .isLessThan(2e-2);
+      NDArray ids = manager.create(golden.readLongs("text_tokens"), new Shape(4, 16)).toType(ai.djl.ndarray.types.DataType.INT32, false);
+      NDArray text = network.encodeTokenEmbeddings(network.embedTokens(ids), new int[] {8, 4, 14, 15});
+      assertThat(GoldenFixtures.errorRelativeToNorm(text.toFloatArray(), golden.readFloats("text_features"), 96))
+          .isLessThan(2e-2);
+    }
+  }
+
   @ParameterizedTest(name = "{0}")
   @CsvSource({
     "tiny-a/openai, tiny-a/golden.safetensors",

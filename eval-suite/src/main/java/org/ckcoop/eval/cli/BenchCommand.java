@@ -66,7 +66,7 @@ public final class BenchCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     if (!what.equals("encode")) {
-      throw new IllegalArgumentException("unknown benchmark '" + what + "' (known: encode)");
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "unknown benchmark '" + what + "' (known: encode)");
     }
     PrintWriter o = spec.commandLine().getOut();
     ClipArchitecture architecture = RandomCheckpoints.preset(preset);
@@ -91,7 +91,7 @@ public final class BenchCommand implements Callable<Integer> {
       double textSeconds = (System.nanoTime() - t1) / 1e9;
       long peakKb = procStatus("VmHWM");
       String row = String.format(Locale.ROOT, "| %s | %s | %s | %d | %.1f | %.1f | %.0f MB | %s |",
-          preset, backbone.device(), precision, batchSize, imageCount / imageSeconds, textCount / textSeconds,
+          preset, EngineRuntime.name(backbone.device()), precision, batchSize, imageCount / imageSeconds, textCount / textSeconds,
           peakKb / 1024.0, EngineRuntime.describe());
       o.printf(Locale.ROOT, "%s (%,d parameters), %d threads available%n", preset, architecture.parameterCount(),
           Runtime.getRuntime().availableProcessors());

@@ -41,7 +41,7 @@ public final class CkcoopCommand implements Runnable {
   public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new CkcoopCommand());
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-      boolean userError = e instanceof InputException || e instanceof IllegalArgumentException;
+      boolean userError = e instanceof InputException;
       if (!userError || System.getenv("CKCOOP_DEBUG") != null) {
         e.printStackTrace(new java.io.PrintWriter(commandLine.getErr(), true));
       }

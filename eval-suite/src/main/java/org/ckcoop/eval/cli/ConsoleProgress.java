@@ -13,7 +13,7 @@ final class ConsoleProgress implements IntConsumer, AutoCloseable {
   private final ProgressBar bar;
 
   ConsoleProgress(String task, long total, String unit) {
-    this.bar = System.console() == null ? null : new ProgressBarBuilder()
+    this.bar = !interactive() ? null : new ProgressBarBuilder()
         .setTaskName(task)
         .setInitialMax(total)
         .setUnit(" " + unit, 1)
@@ -22,6 +22,13 @@ final class ConsoleProgress implements IntConsumer, AutoCloseable {
         .showSpeed()
         .continuousUpdate()
         .build();
+  }
+
+  /** A terminal is attached (stdout may still be piped) and this is not a CI run. */
+  private static boolean interactive() {
+    String term = System.getenv("TERM");
+    boolean terminal = System.console() != null || (term != null && !term.equals("dumb"));
+    return terminal && System.getenv("CI") == null;
   }
 
   @Override

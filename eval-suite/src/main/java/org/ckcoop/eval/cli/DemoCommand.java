@@ -73,7 +73,8 @@ public final class DemoCommand implements Callable<Integer> {
         textFeatures[k] = encoder.encodeTokens(tokens, n -> { });
         identities[k] = backbone.identity();
         Path file = out.resolve("features-" + folders[k].getFileName() + ".safetensors");
-        FeatureFile.write(file, backbone, encoder.preprocessor().toString(), images, imageFeatures[k], captions, tokens, textFeatures[k]);
+        FeatureFile.write(file, backbone, encoder.preprocessor().toString(), images, imageFeatures[k], captions, tokens,
+            textFeatures[k], List.of());
         o.printf(Locale.ROOT, "3.%d encoded %d images and %d captions with %s -> %s%n", k + 1, images.size(), captions.size(),
             folders[k].getFileName(), file);
       }

@@ -2,7 +2,6 @@ package org.ckcoop.eval.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -92,12 +91,25 @@ public final class EncodeCommand implements Callable<Integer> {
       try (ConsoleProgress progress = new ConsoleProgress("images", allImages.size(), "img")) {
         imageFeatures = encoder.encodeImages(allImages, progress);
       }
-      long[][] tokens = model.tokenizer().tokenize(allTexts, model.architecture().contextLength());
+      int context = model.architecture().contextLength();
+      long[][] tokens = model.tokenizer().tokenize(allTexts, context);
+      List<Integer> truncated = new ArrayList<>();
+      for (int i = 0; i < allTexts.size(); i++) {
+        if (model.tokenizer().encode(allTexts.get(i)).length + 2 > context) {
+          truncated.add(i);
+        }
+      }
+      if (!truncated.isEmpty()) {
+        err.printf(Locale.ROOT, "warning: %d text(s) longer than the context length %d were truncated (EOT kept last): "
+            + "indices %s%s%n", truncated.size(), context, truncated.subList(0, Math.min(10, truncated.size())),
+            truncated.size() > 10 ? " ..." : "");
+      }
       float[] textFeatures;
       try (ConsoleProgress progress = new ConsoleProgress("texts", allTexts.size(), "txt")) {
         textFeatures = encoder.encodeTokens(tokens, progress);
       }
-      FeatureFile.write(out, model, encoder.preprocessor().toString(), allImages, imageFeatures, allTexts, tokens, textFeatures);
+      FeatureFile.write(out, model, encoder.preprocessor().toString(), allImages, imageFeatures, allTexts, tokens,
+          textFeatures, truncated);
       spec.commandLine().getOut().printf(Locale.ROOT, "wrote %s: image_features [%d, %d], text_features [%d, %d] in %.1f s%n",
           out, allImages.size(), model.architecture().embedDim(), allTexts.size(), model.architecture().embedDim(),
           (System.nanoTime() - start) / 1e9);
@@ -111,11 +123,21 @@ public final class EncodeCommand implements Callable<Integer> {
       if (!Files.isDirectory(imageFolder)) {
         throw new ParameterException(spec.commandLine(), "--images " + imageFolder + ": no such folder");
       }
+      List<Path> found;
       try (Stream<Path> files = Files.list(imageFolder)) {
-        files.filter(Files::isRegularFile)
+        found = files.filter(Files::isRegularFile)
             .filter(p -> IMAGE_EXTENSIONS.stream().anyMatch(ext -> p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(ext)))
             .sorted((a, b) -> a.getFileName().toString().compareTo(b.getFileName().toString()))
-            .forEach(all::add);
+            .toList();
+      }
+      if (found.isEmpty()) {
+        throw new ParameterException(spec.commandLine(), "--images " + imageFolder + ": no .png, .jpg or .jpeg files in it");
+      }
+      all.addAll(found);
+    }
+    for (Path p : images) {
+      if (Files.isDirectory(p)) {
+        throw new ParameterException(spec.commandLine(), "--image " + p + " is a folder; use --images for folders");
       }
     }
     List<Path> missing = all.stream().filter(p -> !Files.isRegularFile(p)).toList();
@@ -132,7 +154,7 @@ public final class EncodeCommand implements Callable<Integer> {
       if (!Files.isRegularFile(textFile)) {
         throw new ParameterException(spec.commandLine(), "--texts " + textFile + ": no such file");
       }
-      Files.readAllLines(textFile, StandardCharsets.UTF_8).stream().filter(l -> !l.isBlank()).forEach(all::add);
+      all.addAll(TextLines.read(textFile));
     }
     return all;
   }

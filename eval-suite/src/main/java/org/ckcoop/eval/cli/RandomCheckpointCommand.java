@@ -9,7 +9,10 @@ import org.ckcoop.backbone.checkpoint.ClipCheckpoint;
 import org.ckcoop.backbone.checkpoint.RandomCheckpoints;
 import org.ckcoop.backbone.safetensors.StorageType;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** {@code ckcoop random-checkpoint}: a random CLIP checkpoint folder, for trying the tools out. */
 @Command(
@@ -21,6 +24,8 @@ import picocli.CommandLine.Option;
           + " random: features are meaningless, but every code path is real."
     })
 public final class RandomCheckpointCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "Folder to write.")
   Path out;
 
@@ -41,7 +46,12 @@ public final class RandomCheckpointCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     ClipArchitecture architecture = RandomCheckpoints.preset(preset);
-    StorageType type = StorageType.parse(dtype);
+    StorageType type = switch (dtype.toLowerCase(java.util.Locale.ROOT)) {
+      case "f32" -> StorageType.F32;
+      case "f16" -> StorageType.F16;
+      case "bf16" -> StorageType.BF16;
+      default -> throw new ParameterException(spec.commandLine(), "--dtype " + dtype + " is not one of f32, f16, bf16");
+    };
     ClipCheckpoint written = RandomCheckpoints.write(out, architecture, CheckpointLayout.named(layout), type, seed);
     System.out.printf(Locale.ROOT, "wrote %s: %s layout, %s, %,d parameters, seed %d%n", out, layout,
         type, architecture.parameterCount(), seed);

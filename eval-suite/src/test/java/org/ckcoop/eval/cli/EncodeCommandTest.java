@@ -121,6 +121,50 @@ class EncodeCommandTest {
   }
 
   @Test
+  void textFilesMustBeUtf8AndAByteOrderMarkIsDropped() throws Exception {
+    Path bom = dir.resolve("bom.txt");
+    Files.write(bom, new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF, 'a', ' ', 'c', 'a', 't', '\r', '\n'});
+    Path outFile = dir.resolve("f.safetensors");
+    assertThat(run("encode", "--backbone", checkpoint.toString(), "--texts", bom.toString(), "--out", outFile.toString()))
+        .as(err.toString()).isZero();
+    try (SafetensorsFile f = SafetensorsFile.open(outFile)) {
+      assertThat(f.metadata().get("texts")).isEqualTo("[\"a cat\"]");
+      assertThat(f.metadata()).containsEntry("device", "cpu").containsKey("architecture");
+      assertThat(f.readFloats("logit_scale")).hasSize(1);
+    }
+    Path latin1 = dir.resolve("latin1.txt");
+    Files.write(latin1, new byte[] {'o', 'k', '\n', 'c', 'r', (byte) 0xE8, 'm', 'e', '\n'});
+    assertThat(run("encode", "--backbone", checkpoint.toString(), "--texts", latin1.toString(), "--out", outFile.toString()))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains(latin1 + ": line 2 is not valid UTF-8");
+  }
+
+  @Test
+  void truncatedTextsAreReportedAndRecorded() throws Exception {
+    Path outFile = dir.resolve("f.safetensors");
+    String longText = "a photo of a red circle on a striped background next to a large blue square and a small green star";
+    assertThat(run("encode", "--backbone", checkpoint.toString(), "--text", "short", "--text", longText,
+        "--out", outFile.toString())).isZero();
+    assertThat(err.toString()).contains("warning: 1 text(s) longer than the context length 16 were truncated (EOT kept last): indices [1]");
+    try (SafetensorsFile f = SafetensorsFile.open(outFile)) {
+      assertThat(f.metadata()).containsEntry("truncated_texts", "[1]");
+      long[] tokens = f.readLongs("text_tokens");
+      assertThat(tokens[31]).isEqualTo(RandomCheckpoints.smallVocabulary().endOfTextId());
+    }
+  }
+
+  @Test
+  void foldersAreCheckedForWhatTheyHold() throws Exception {
+    Path empty = Files.createDirectories(dir.resolve("empty"));
+    assertThat(run("encode", "--backbone", checkpoint.toString(), "--images", empty.toString(), "--text", "x",
+        "--out", dir.resolve("f.safetensors").toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("--images " + empty + ": no .png, .jpg or .jpeg files in it");
+    assertThat(run("encode", "--backbone", checkpoint.toString(), "--image", empty.toString(),
+        "--out", dir.resolve("f.safetensors").toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("--image " + empty + " is a folder; use --images for folders");
+  }
+
+  @Test
   void everySubcommandHasHelp() {
     for (String command : new String[] {"demo", "encode", "random-checkpoint", "bench"}) {
       out.getBuffer().setLength(0);
