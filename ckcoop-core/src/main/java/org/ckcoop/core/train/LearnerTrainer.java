@@ -32,6 +32,7 @@ import org.ckcoop.backbone.safetensors.TensorEntry;
 import org.ckcoop.core.classify.PromptClassifier;
 import org.ckcoop.core.learner.LearnerStateFile;
 import org.ckcoop.core.learner.PromptLearner;
+import org.ckcoop.core.learner.TrainableArrays;
 import org.ckcoop.core.optim.LearningRateSchedule;
 import org.ckcoop.core.optim.Optimizer;
 import org.slf4j.Logger;
@@ -245,7 +246,7 @@ public final class LearnerTrainer {
         for (Map.Entry<String, NDArray> p : parameters.entrySet()) {
           float[] values = p.getValue().toFloatArray();
           optimizer.step(p.getKey(), values, gradients.get(p.getKey()), lr);
-          p.getValue().set(values);
+          TrainableArrays.overwrite(p.getValue(), values);
         }
         lossSum += loss;
         correct += hits;

@@ -1,5 +1,6 @@
 package org.ckcoop.core.train;
 
+import org.ckcoop.core.config.Setting;
 import org.ckcoop.core.optim.AdamW;
 import org.ckcoop.core.optim.LearningRateSchedule;
 import org.ckcoop.core.optim.Optimizer;
@@ -22,17 +23,23 @@ import org.ckcoop.core.optim.Sgd;
  * @param warmupLr the warm-up learning rate
  */
 public record OptimSettings(
-    OptimizerName name,
-    double lr,
-    double momentum,
-    double weightDecay,
-    double beta1,
-    double beta2,
-    double eps,
-    LearningRateSchedule.Kind schedule,
-    int warmupEpochs,
-    LearningRateSchedule.Warmup warmupType,
-    double warmupLr) {
+    @Setting(description = "optimiser: sgd or adamw", defaultValue = "sgd") OptimizerName name,
+    @Setting(description = "base learning rate", defaultValue = "0.002", min = 0, minExclusive = true) double lr,
+    @Setting(description = "SGD momentum", defaultValue = "0.9", min = 0, max = 1, maxExclusive = true) double momentum,
+    @Setting(description = "weight decay (SGD: added to the gradient; AdamW: decoupled)", defaultValue = "5e-4", min = 0)
+        double weightDecay,
+    @Setting(description = "AdamW first-moment decay", defaultValue = "0.9", min = 0, max = 1, maxExclusive = true)
+        double beta1,
+    @Setting(description = "AdamW second-moment decay", defaultValue = "0.999", min = 0, max = 1, maxExclusive = true)
+        double beta2,
+    @Setting(description = "AdamW epsilon", defaultValue = "1e-8", min = 0, minExclusive = true) double eps,
+    @Setting(description = "schedule after warm-up, stepped per epoch: cosine or constant", defaultValue = "cosine")
+        LearningRateSchedule.Kind schedule,
+    @Setting(description = "number of warm-up epochs", defaultValue = "1", min = 0) int warmupEpochs,
+    @Setting(description = "warm-up: constant (at warmup_lr) or linear", defaultValue = "constant")
+        LearningRateSchedule.Warmup warmupType,
+    @Setting(description = "learning rate of constant warm-up (and of linear warm-up's first epoch)",
+        defaultValue = "1e-5", min = 0, minExclusive = true) double warmupLr) {
 
   /** The optimisers available. */
   public enum OptimizerName {

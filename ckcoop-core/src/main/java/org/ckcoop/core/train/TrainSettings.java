@@ -1,5 +1,7 @@
 package org.ckcoop.core.train;
 
+import org.ckcoop.core.config.Setting;
+
 /**
  * The {@code train.*} settings. Defaults follow CoOp's ViT-B/16 recipe: 200 epochs, batch 32 with
  * drop-last (when there are at least 32 examples, as Dassl does), seed 1.
@@ -10,7 +12,16 @@ package org.ckcoop.core.train;
  * @param seed seeds the learner's initialisation and each epoch's shuffle
  * @param evalBatchSize examples per forward pass when evaluating
  */
-public record TrainSettings(int epochs, int batchSize, boolean dropLast, long seed, int evalBatchSize) {
+public record TrainSettings(
+    @Setting(description = "training epochs; the last epoch's model is the result", defaultValue = "200", min = 1)
+        int epochs,
+    @Setting(description = "examples per optimisation step", defaultValue = "32", min = 1) int batchSize,
+    @Setting(description = "drop each epoch's last incomplete batch (when there is a full one)", defaultValue = "true")
+        boolean dropLast,
+    @Setting(description = "seed of the learner's initialisation and of each epoch's shuffle", defaultValue = "1")
+        long seed,
+    @Setting(description = "examples per forward pass when evaluating", defaultValue = "100", min = 1)
+        int evalBatchSize) {
 
   /** CoOp's recipe. */
   public static TrainSettings coop() {

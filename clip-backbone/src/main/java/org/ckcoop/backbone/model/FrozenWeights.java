@@ -44,6 +44,16 @@ final class FrozenWeights {
     return upload(tensor(name).data(), new Shape(tensor(name).shape()), false);
   }
 
+  /**
+   * Returns a 0-d constant in the compute type, owned by the weights' manager. Blocks multiply by
+   * these instead of by Java numbers: {@code x.mul(2f)} makes a scalar tensor backed by a Java buffer
+   * that lives only as long as its handle, and autograd keeps a reference to it for the backward pass
+   * after a block's scope has closed the handle.
+   */
+  NDArray constant(float value) {
+    return upload(new float[] {value}, new Shape(), true);
+  }
+
   /** Returns a scalar weight's value. */
   float scalar(String name) {
     return tensor(name).data()[0];

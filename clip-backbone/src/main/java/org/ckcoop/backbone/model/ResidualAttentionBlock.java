@@ -6,7 +6,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
-import org.ckcoop.backbone.checkpoint.Activation;
 import org.ckcoop.backbone.checkpoint.TowerShape;
 
 /**
@@ -28,6 +27,8 @@ final class ResidualAttentionBlock {
   private final NDArray fcBias;
   private final NDArray projWeight;
   private final NDArray projBias;
+  private final NDArray queryScale;
+  private final NDArray quickGeluFactor;
 
   ResidualAttentionBlock(FrozenWeights weights, String prefix, TowerShape shape) {
     this.shape = shape;
@@ -43,6 +44,8 @@ final class ResidualAttentionBlock {
     fcBias = weights.matrix(prefix + "mlp.c_fc.bias");
     projWeight = weights.matrix(prefix + "mlp.c_proj.weight");
     projBias = weights.matrix(prefix + "mlp.c_proj.bias");
+    queryScale = weights.constant((float) Math.pow(shape.headWidth(), -0.5));
+    quickGeluFactor = weights.constant(1.702f);
   }
 
   /**
@@ -57,7 +60,7 @@ final class ResidualAttentionBlock {
     NDArray h = layerNorm(x, ln1Weight, ln1Bias, shape.layerNormEps());
     NDArray qkv = Linear.linear(h, inProjWeight, inProjBias).singletonOrThrow();
     NDList parts = qkv.split(3, 2);
-    NDArray q = heads(parts.get(0), n, l, heads, headWidth).mul((float) Math.pow(headWidth, -0.5));
+    NDArray q = heads(parts.get(0), n, l, heads, headWidth).mul(queryScale);
     NDArray k = heads(parts.get(1), n, l, heads, headWidth);
     NDArray v = heads(parts.get(2), n, l, heads, headWidth);
     NDArray scores = q.matMul(k.transpose(0, 1, 3, 2));
@@ -68,7 +71,7 @@ final class ResidualAttentionBlock {
     x = x.add(Linear.linear(attended, outProjWeight, outProjBias).singletonOrThrow());
     h = layerNorm(x, ln2Weight, ln2Bias, shape.layerNormEps());
     h = Linear.linear(h, fcWeight, fcBias).singletonOrThrow();
-    h = activation(h, shape.activation());
+    h = activation(h);
     h = Linear.linear(h, projWeight, projBias).singletonOrThrow();
     return x.add(h);
   }
@@ -78,9 +81,9 @@ final class ResidualAttentionBlock {
   }
 
   /** Applies the activation; the result belongs to {@code h}'s manager. */
-  static NDArray activation(NDArray h, Activation activation) {
-    return switch (activation) {
-      case QUICK_GELU -> h.mul(ai.djl.nn.Activation.sigmoid(h.mul(1.702f)));
+  private NDArray activation(NDArray h) {
+    return switch (shape.activation()) {
+      case QUICK_GELU -> h.mul(ai.djl.nn.Activation.sigmoid(h.mul(quickGeluFactor)));
       case GELU -> ai.djl.nn.Activation.gelu(h);
     };
   }

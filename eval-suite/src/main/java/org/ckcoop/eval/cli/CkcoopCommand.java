@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       DemoCommand.class,
       EncodeCommand.class,
+      LearnersCommand.class,
       RandomCheckpointCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class
@@ -34,7 +35,13 @@ public final class CkcoopCommand implements Runnable {
 
   /** Entry point of {@code bin/ckcoop}. */
   public static void main(String[] args) {
-    System.exit(commandLine().execute(args));
+    try {
+      System.exit(commandLine().execute(args));
+    } catch (OutOfMemoryError e) {
+      System.err.println("ckcoop: error: out of Java heap (" + e.getMessage() + "); large checkpoints need"
+          + " 2-3x their file size while loading: raise the limit, e.g. CKCOOP_JAVA_OPTS=-Xmx8g bin/ckcoop ...");
+      System.exit(2);
+    }
   }
 
   /** Returns the configured command line (also used by tests). */
