@@ -204,10 +204,10 @@ public final class LearnerTrainer {
         int n = Math.min(data.size(), from + batch) - from;
         float[] features = new float[n * width];
         long[] labels = new long[n];
+        int[] examples = java.util.Arrays.copyOfRange(order, from, from + n);
+        data.features(examples, epoch, features, 0);
         for (int i = 0; i < n; i++) {
-          int example = order[from + i];
-          data.features(example, epoch, features, i * width);
-          labels[i] = data.label(example);
+          labels[i] = data.label(examples[i]);
         }
         float loss;
         int hits = 0;

@@ -20,6 +20,17 @@ public interface TrainingData {
   /** Copies the features of example {@code i} for epoch {@code epoch} into {@code target} at {@code offset}. */
   void features(int i, int epoch, float[] target, int offset);
 
+  /**
+   * Copies the features of several examples for epoch {@code epoch} into {@code target} from
+   * {@code offset}, row after row. Implementations that encode images override this to run the image
+   * tower once per batch.
+   */
+  default void features(int[] examples, int epoch, float[] target, int offset) {
+    for (int k = 0; k < examples.length; k++) {
+      features(examples[k], epoch, target, offset + k * featureWidth());
+    }
+  }
+
   /** Returns an identity (a content hash) that checkpoints record, so a resume on other data fails. */
   String identity();
 }
