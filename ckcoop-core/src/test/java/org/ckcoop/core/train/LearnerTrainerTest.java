@@ -73,8 +73,8 @@ class LearnerTrainerTest {
       assertThat(result.finalLoss()).isLessThan(result.history().get(1).loss() - 0.05);
       float[] trained = learner.trainableParameters().get("ctx").toFloatArray();
       assertThat(trained).isNotEqualTo(initial);
-      float[] logits = PromptClassifier.logits(learner, backbone, featuresOf(data), data.size(), 16);
-      Accuracy accuracy = Accuracy.of(logits, labelsOf(data), 3);
+      float[] logits = PromptClassifier.logits(learner, backbone, ToyTrainingAccess.features(data), data.size(), 16);
+      Accuracy accuracy = Accuracy.of(logits, ToyTrainingAccess.labels(data), 3);
       assertThat(accuracy.top1()).isGreaterThan(100.0 / 3 + 10);
     }
     try (NDManager m = EngineRuntime.engine().newBaseManager()) {
@@ -213,21 +213,5 @@ class LearnerTrainerTest {
     }
     assertThat(live).hasSize(56);
     assertThat(live.subList(1, live.size())).containsOnly(live.get(1)); // 56 epochs x 18 steps = 1,008 steps
-  }
-
-  private static float[] featuresOf(CachedFeatures d) {
-    float[] out = new float[d.size() * d.featureWidth()];
-    for (int i = 0; i < d.size(); i++) {
-      d.features(i, 0, out, i * d.featureWidth());
-    }
-    return out;
-  }
-
-  private static int[] labelsOf(CachedFeatures d) {
-    int[] out = new int[d.size()];
-    for (int i = 0; i < d.size(); i++) {
-      out[i] = d.label(i);
-    }
-    return out;
   }
 }
