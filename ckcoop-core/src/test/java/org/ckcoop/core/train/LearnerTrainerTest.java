@@ -88,6 +88,25 @@ class LearnerTrainerTest {
   }
 
   @Test
+  void newClassNamesKeepTheLearnedStateAndRebuildOnlyThePrompts() {
+    try (PromptLearner learner = ToyTraining.learner(backbone, 1);
+        NDManager m = EngineRuntime.engine().newBaseManager()) {
+      trainer.train(ToyTraining.job(learner, backbone, data, dir, 1, false, List.of()));
+      float[] learned = learner.trainableParameters().get("ctx").toFloatArray();
+      learner.setClassNames(List.of("yellow heart", "purple ring", "black cross", "white diamond", "orange star"));
+      assertThat(learner.classNames()).hasSize(5);
+      assertThat(learner.trainableParameters().get("ctx").toFloatArray()).containsExactly(learned);
+      assertThat(learner.textFeatures(m, null).getShape()).isEqualTo(new Shape(5, 64));
+      // the state file written before the switch loads into a learner built for the new names
+      try (PromptLearner other = ToyTraining.learner(backbone, 9)) {
+        other.setClassNames(learner.classNames());
+        other.loadState(LearnerStateFile.read(dir.resolve(LearnerTrainer.STATE)).tensors());
+        assertThat(other.textFeatures(m, null).toFloatArray()).containsExactly(learner.textFeatures(m, null).toFloatArray());
+      }
+    }
+  }
+
+  @Test
   void theSameSeedGivesTheSameRunAndAnotherSeedAnotherRun() {
     TrainingResult a = train(dir.resolve("a"), 1, false, List.of());
     TrainingResult b = train(dir.resolve("b"), 1, false, List.of());
