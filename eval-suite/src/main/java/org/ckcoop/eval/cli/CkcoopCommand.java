@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       EncodeCommand.class,
       LearnersCommand.class,
+      PredictCommand.class,
       RandomCheckpointCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import org.ckcoop.backbone.BackboneOptions;
 import org.ckcoop.backbone.ClipBackbone;
 import org.ckcoop.backbone.encode.FeatureEncoder;
@@ -31,9 +30,6 @@ import picocli.CommandLine.Model.CommandSpec;
           + " identity and the project version."
     })
 public final class EncodeCommand implements Callable<Integer> {
-  /** File name extensions read from an --images folder. */
-  static final List<String> IMAGE_EXTENSIONS = List.of(".png", ".jpg", ".jpeg");
-
   @Spec CommandSpec spec;
 
   @Option(names = "--backbone", required = true, paramLabel = "DIR",
@@ -120,20 +116,7 @@ public final class EncodeCommand implements Callable<Integer> {
   private List<Path> collectImages() throws IOException {
     List<Path> all = new ArrayList<>(images);
     if (imageFolder != null) {
-      if (!Files.isDirectory(imageFolder)) {
-        throw new ParameterException(spec.commandLine(), "--images " + imageFolder + ": no such folder");
-      }
-      List<Path> found;
-      try (Stream<Path> files = Files.list(imageFolder)) {
-        found = files.filter(Files::isRegularFile)
-            .filter(p -> IMAGE_EXTENSIONS.stream().anyMatch(ext -> p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(ext)))
-            .sorted((a, b) -> a.getFileName().toString().compareTo(b.getFileName().toString()))
-            .toList();
-      }
-      if (found.isEmpty()) {
-        throw new ParameterException(spec.commandLine(), "--images " + imageFolder + ": no .png, .jpg or .jpeg files in it");
-      }
-      all.addAll(found);
+      all.addAll(ImageFolder.list(imageFolder, "--images"));
     }
     for (Path p : images) {
       if (Files.isDirectory(p)) {
