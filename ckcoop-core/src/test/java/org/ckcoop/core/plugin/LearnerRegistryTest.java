@@ -13,7 +13,7 @@ class LearnerRegistryTest {
   @Test
   void aPluginOnTheClassPathIsDiscoveredWithoutBeingNamedAnywhere() {
     LearnerRegistry registry = LearnerRegistry.discover();
-    assertThat(registry.names()).contains("toy");
+    assertThat(registry.names()).containsExactly("ckcoop", "toy");
     PromptLearnerFactory toy = registry.factory("toy");
     assertThat(toy).isInstanceOf(ToyLearnerPlugin.Factory.class);
     assertThat(toy.description()).isEqualTo("test-only CoOp-like learner with random context");
@@ -22,7 +22,7 @@ class LearnerRegistryTest {
   @Test
   void anUnknownNameListsTheKnownOnes() {
     assertThatThrownBy(() -> LearnerRegistry.discover().factory("tyo"))
-        .hasMessage("learner.name: unknown learner 'tyo' (known: toy)");
+        .hasMessage("learner.name: unknown learner 'tyo' (known: ckcoop, toy)");
   }
 
   @Test

@@ -117,8 +117,8 @@ class PluginLearnerEndToEndTest {
         .override("learner.name=toy").override("optim.lr=-1").build();
     assertThatThrownBy(() -> RunPlan.from(bad, registry)).hasMessageContaining("optim.lr = -1 (from --set): must be > 0");
     LayeredConfig unknown = LayeredConfig.builder(CoreSettings.schema(registry)).override("learner.name=coop").build();
-    assertThatThrownBy(() -> RunPlan.from(unknown, registry)).hasMessage("learner.name: unknown learner 'coop' (known: toy)");
+    assertThatThrownBy(() -> RunPlan.from(unknown, registry)).hasMessage("learner.name: unknown learner 'coop' (known: ckcoop, toy)");
     LayeredConfig none = LayeredConfig.builder(CoreSettings.schema(registry)).build();
-    assertThatThrownBy(() -> RunPlan.from(none, registry)).hasMessage("learner.name: not set (known learners: toy)");
+    assertThatThrownBy(() -> RunPlan.from(none, registry)).hasMessage("learner.name: not set (known learners: ckcoop, toy)");
   }
 }
