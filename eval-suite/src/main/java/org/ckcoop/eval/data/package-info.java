@@ -1,0 +1,4 @@
+/**
+ * The field's datasets and the splits every learner shares.
+ */
+package org.ckcoop.eval.data;
