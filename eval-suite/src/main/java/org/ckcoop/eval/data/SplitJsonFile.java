@@ -51,7 +51,8 @@ final class SplitJsonFile {
     } catch (JsonProcessingException e) {
       String at = e.getLocation() == null ? ""
           : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
-      throw new DatasetException(file, "is not valid JSON" + at + ": " + e.getOriginalMessage(), e);
+      String detail = e.getOriginalMessage().replaceAll("\\[Source: [^;\\]]*; ", "[");
+      throw new DatasetException(file, "is not valid JSON" + at + ": " + detail, e);
     } catch (IOException e) {
       throw new DatasetException(file, "cannot read: " + e.getMessage(), e);
     }
