@@ -167,7 +167,10 @@ public final class DatasetSplits {
   /**
    * Returns the SHA-256 (64 hex digits) of the content: the canonical JSON
    * {@code {"classnames": [...], "train": [[path, label, class_name], ...], "val": [...], "test": [...]}}
-   * with paths relative to the image folder. Equal content gives an equal hash on any machine.
+   * with paths relative to the image folder. Equal content gives an equal hash on any machine. The
+   * text is what Python's {@code json.dumps} writes by default, so
+   * {@code hashlib.sha256(json.dumps({"classnames": c, "train": t, "val": v, "test": s}).encode())}
+   * gives the same hash.
    */
   public String sourceHash() {
     String h = sourceHash;

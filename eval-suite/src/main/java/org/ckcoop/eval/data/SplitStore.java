@@ -48,13 +48,17 @@ import org.slf4j.LoggerFactory;
  *
  * Entries are {@code split_zhou} entries (paths relative to the dataset's image folder), in sampling
  * order. The bytes are canonical (fixed layout, ASCII, {@code \n}), so the same split gives the same
- * file, and the same identity, on every machine.
+ * file, and the same identity, on every machine. Both hashes inside are of text as Python's
+ * {@code json.dumps} writes it by default ({@code entries_sha256} is
+ * {@code sha256(json.dumps({"classnames": c, "train": t, "val": v}))}), so the file can be checked, or
+ * re-created, from Python.
  *
  * <p>Writing is atomic (a temporary file in the same folder, flushed, then renamed), so a killed run
  * leaves no partial file and concurrent runs that sample the same split write identical bytes. A file
  * that exists is reused only after checking it: well-formed JSON in the canonical layout, the same
  * dataset, shots, seed, sampler version and source split hash as the run, an entries hash that
- * matches its entries, and every entry an image of the source split with the same label and class.
+ * matches its entries, every entry an image of the source split with the same label and class, and
+ * the entries those the sampler draws for the seed (re-drawing costs milliseconds).
  * Anything else throws {@link DatasetException}; a file is never silently used or replaced.
  */
 public final class SplitStore {
@@ -285,6 +289,21 @@ public final class SplitStore {
         .train(toData(file, "train", train, full.train(), full, remedy))
         .val(toData(file, "val", val, full.val(), full, remedy))
         .build();
+    DatasetSplits drawn = sampler.sample(full, shots, seed);
+    for (SplitPart part : List.of(SplitPart.TRAIN, SplitPart.VAL)) {
+      List<Datum> stored = splits.part(part);
+      List<Datum> expected = drawn.part(part);
+      if (!stored.equals(expected)) {
+        int i = 0;
+        while (i < Math.min(stored.size(), expected.size()) && stored.get(i).equals(expected.get(i))) {
+          i++;
+        }
+        throw new DatasetException(file + " entry " + part.key() + "[" + i + "]", "differs from the split that "
+            + sampler.version() + " draws for seed " + seed + " (the file holds " + stored.size() + " " + part.key()
+            + " entries, the sampler " + expected.size() + "): it was edited, or written by another implementation"
+            + remedy);
+      }
+    }
     return new FewShotSplit(splits, shots, seed, sampler.version(), source, CanonicalJson.sha256(bytes),
         Optional.of(file));
   }
