@@ -17,6 +17,7 @@ import org.ckcoop.baselines.coop.CoOpSettings;
 import org.ckcoop.baselines.fixture.TinyBackbones;
 import org.ckcoop.baselines.fixture.ToyProblem;
 import org.ckcoop.baselines.kgcoop.KgCoOpSettings;
+import org.ckcoop.core.classify.PromptClassifier;
 import org.ckcoop.core.learner.PromptLearner;
 import org.ckcoop.core.prompt.ClassTokenPosition;
 import org.ckcoop.core.train.CachedFeatures;
@@ -71,8 +72,13 @@ class TrainingTest {
     Map<String, float[]> trained;
     try (PromptLearner learner = ToyProblem.learner(name, tiny, ToyProblem.BASE, settings, TEMPLATE, 1)) {
       Map<String, float[]> initial = state(learner);
+      NDManager own = learner.trainableParameters().values().iterator().next().getManager();
+      int arrays = own.getManagedArrays().size();
       result = ToyProblem.train(name, learner, tiny, data, dir.resolve(run), ToyProblem.sgd(0.05), RECIPE, listeners);
       trained = state(learner);
+      PromptClassifier.logits(learner, tiny, ToyProblem.features(data), data.size(), 8);
+      // 36 steps and an evaluation attached nothing to the learner's own manager
+      assertThat(own.getManagedArrays()).as(run + " learner arrays").hasSize(arrays);
       assertThat(trained.keySet()).isEqualTo(initial.keySet());
       initial.forEach((tensor, values) -> assertThat(trained.get(tensor)).as(run + " " + tensor).isNotEqualTo(values));
     }

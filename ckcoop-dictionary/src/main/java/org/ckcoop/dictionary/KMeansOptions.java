@@ -15,9 +15,10 @@ import java.util.Locale;
  * @param normalize cluster the L2-normalised rows (zero rows stay zero) instead of the raw rows;
  *     the centroids are then means of unit vectors and are not re-normalised
  * @param seedingSample number of distinct rows k-means++ seeding draws its centers from: 0 means
- *     automatic ({@link #AUTO_SAMPLE_PER_CLUSTER} x k), any positive value is used as given; both
- *     are clamped to [k, number of distinct rows], so a value at least that number gives exact
- *     k-means++ over all rows
+ *     automatic, {@code max(16 k, ceil(2^25 / k))} (so seeding costs at most about 2^25 row-center
+ *     distances unless k > 1448: exact k-means++ for k = 256 over 49,408 rows, a 32,768-row
+ *     subsample for k = 1024); any positive value is used as given; both are clamped to [k, number
+ *     of distinct rows], so a value at least that number gives exact k-means++ over all rows
  */
 public record KMeansOptions(
     int k, long seed, int maxIterations, double tolerance, boolean normalize, int seedingSample) {
@@ -28,8 +29,14 @@ public record KMeansOptions(
   /** Default tolerance on the relative centroid shift. */
   public static final double DEFAULT_TOLERANCE = 1e-4;
 
-  /** Rows per cluster in the automatic k-means++ seeding subsample. */
+  /** Minimum rows per cluster in the automatic k-means++ seeding subsample. */
   public static final int AUTO_SAMPLE_PER_CLUSTER = 16;
+
+  /**
+   * Row-center distance evaluations the automatic seeding sample aims at (2^25: about 2 s for
+   * width 512 on 2 cores); the sample has {@code ceil(budget / k)} rows when that exceeds 16 k.
+   */
+  public static final long AUTO_SEEDING_BUDGET = 1L << 25;
 
   /**
    * Version of the algorithm, part of {@link #cacheKey()}: bump it whenever a change to the
@@ -53,8 +60,8 @@ public record KMeansOptions(
     }
     if (seedingSample < 0) {
       throw new IllegalArgumentException(
-          "seeding_sample must be 0 (automatic: " + AUTO_SAMPLE_PER_CLUSTER
-              + " x k) or a positive row count, range [0, " + Integer.MAX_VALUE + "]; got "
+          "seeding_sample must be 0 (automatic) or a positive row count, range [0, "
+              + Integer.MAX_VALUE + "]; got "
               + seedingSample);
     }
   }
@@ -94,7 +101,10 @@ public record KMeansOptions(
    * distinct rows (see {@link #seedingSample()}).
    */
   public int seedingSampleFor(int distinctRows) {
-    long wanted = seedingSample == 0 ? (long) AUTO_SAMPLE_PER_CLUSTER * k : seedingSample;
+    long wanted =
+        seedingSample == 0
+            ? Math.max((long) AUTO_SAMPLE_PER_CLUSTER * k, (AUTO_SEEDING_BUDGET + k - 1) / k)
+            : seedingSample;
     return (int) Math.min(distinctRows, Math.max(k, wanted));
   }
 

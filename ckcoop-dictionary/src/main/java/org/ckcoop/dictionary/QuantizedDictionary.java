@@ -135,7 +135,11 @@ public final class QuantizedDictionary {
     return assignments.clone();
   }
 
-  /** Returns the number of table rows assigned to each centroid. */
+  /**
+   * Returns the number of table rows assigned to each centroid. Empty clusters are re-seeded during
+   * the iterations; a 0 can only appear when the final assignment to the returned centroids leaves
+   * one without rows (possible only if the last update moved the centroids).
+   */
   public int[] clusterSizes() {
     int[] sizes = new int[k];
     for (int a : assignments) {

@@ -55,6 +55,13 @@ public final class KMeansBenchmark {
     System.out.printf(Locale.ROOT, "table %d x %d, %d components, spread %.3g, noise %.3g; cores %d; %s%n",
         rows, width, components, spread, noise, Runtime.getRuntime().availableProcessors(), options.cacheKey());
     OfflineEngine.pytorch(); // engine start is not part of the timing
+    long t0 = System.nanoTime();
+    TableDigest.sha256(table);
+    long t1 = System.nanoTime();
+    int distinct = DistinctRows.firstOccurrences(table, rows, width).length;
+    long t2 = System.nanoTime();
+    System.out.printf(Locale.ROOT, "separately (cold): SHA-256 %.2f s, %d distinct rows found in %.2f s%n",
+        (t1 - t0) / 1e9, distinct, (t2 - t1) / 1e9);
     boolean printIterations = verbose;
     for (int r = 0; r < repeats; r++) {
       long[] seedingDone = {0};

@@ -56,26 +56,37 @@ class KMeansTest {
   void recoversWellSeparatedClustersExactly() {
     Blobs b = blobs(12, 40, 16, 10.0, 0.1, 1);
     QuantizedDictionary d = fit(KMeansOptions.defaults(12), b);
+    assertRecovered(b, d);
+    assertThat(d.seedingSample()).isEqualTo(b.rows()); // exact k-means++ on a small table
+    assertThat(d.converged()).isTrue();
+    assertThat(d.k()).isEqualTo(12);
+    assertThat(d.width()).isEqualTo(16);
+    assertThat(d.tableRows()).isEqualTo(b.rows());
+  }
 
-    // Labels equal the truth up to a permutation: a bijection between found and true clusters.
+  @Test
+  void recoversWellSeparatedClustersFromASeedingSubsampleToo() {
+    Blobs b = blobs(12, 40, 16, 10.0, 0.1, 1);
+    QuantizedDictionary d = fit(KMeansOptions.defaults(12).withSeedingSample(60), b);
+    assertThat(d.seedingSample()).isEqualTo(60);
+    assertRecovered(b, d);
+  }
+
+  /** Labels equal the truth up to a permutation; centroids are close to the true means. */
+  private static void assertRecovered(Blobs b, QuantizedDictionary d) {
     Map<Integer, Integer> foundToTrue = new HashMap<>();
     for (int i = 0; i < b.rows(); i++) {
       Integer previous = foundToTrue.putIfAbsent(d.assignments()[i], b.truth()[i]);
-      assertThat(previous == null ? b.truth()[i] : previous).isEqualTo(b.truth()[i]);
+      assertThat(previous == null ? b.truth()[i] : previous).as("row %d", i).isEqualTo(b.truth()[i]);
     }
-    assertThat(foundToTrue).hasSize(12);
+    assertThat(foundToTrue).hasSize(d.k());
     assertThat(foundToTrue.values()).doesNotHaveDuplicates();
-    // Centroids are the exact means of their rows, close to the true means.
     for (Map.Entry<Integer, Integer> e : foundToTrue.entrySet()) {
       float[] c = d.centroid(e.getKey());
       for (int q = 0; q < b.width(); q++) {
         assertThat(c[q]).isCloseTo(b.means()[e.getValue() * b.width() + q], within(0.1f));
       }
     }
-    assertThat(d.converged()).isTrue();
-    assertThat(d.k()).isEqualTo(12);
-    assertThat(d.width()).isEqualTo(16);
-    assertThat(d.tableRows()).isEqualTo(b.rows());
     assertThat(d.clusterSizes()).doesNotContain(0);
   }
 
@@ -129,14 +140,20 @@ class KMeansTest {
   }
 
   @Test
-  void seedsFromASubsampleOnlyWhenTheTableIsLarge() {
+  void seedingSampleRuleIsExactForSmallTablesAndBudgetedForLargeK() {
+    assertThat(KMeansOptions.defaults(256).seedingSampleFor(49408)).isEqualTo(49408); // exact
+    assertThat(KMeansOptions.defaults(1024).seedingSampleFor(49408)).isEqualTo(32768); // 2^25 / k
+    assertThat(KMeansOptions.defaults(2048).seedingSampleFor(49408)).isEqualTo(32768); // 16 k
+    assertThat(KMeansOptions.defaults(50).withSeedingSample(10).seedingSampleFor(1000)).isEqualTo(50);
+    assertThat(KMeansOptions.defaults(50).withSeedingSample(5000).seedingSampleFor(1000)).isEqualTo(1000);
+
     Blobs b = blobs(40, 25, 12, 1.0, 0.8, 4); // 1000 rows
-    QuantizedDictionary exact = fit(KMeansOptions.defaults(50), b); // 16 x 50 = 800 < 1000
-    assertThat(exact.seedingSample()).isEqualTo(800);
-    QuantizedDictionary all = fit(KMeansOptions.defaults(50).withSeedingSample(5000), b);
-    assertThat(all.seedingSample()).isEqualTo(1000);
-    assertThat(fit(KMeansOptions.defaults(50).withSeedingSample(10), b).seedingSample()).isEqualTo(50);
-    assertThat(exact.seedRows()).doesNotHaveDuplicates().hasSize(50);
+    QuantizedDictionary exact = fit(KMeansOptions.defaults(50), b);
+    assertThat(exact.seedingSample()).isEqualTo(1000);
+    QuantizedDictionary sampled = fit(KMeansOptions.defaults(50).withSeedingSample(200), b);
+    assertThat(sampled.seedingSample()).isEqualTo(200);
+    assertThat(sampled.seedRows()).doesNotHaveDuplicates().hasSize(50);
+    assertThat(sampled.cacheKey()).isNotEqualTo(exact.cacheKey());
   }
 
   @Test

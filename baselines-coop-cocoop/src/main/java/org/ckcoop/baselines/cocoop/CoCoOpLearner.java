@@ -51,8 +51,12 @@ public final class CoCoOpLearner implements PromptLearner {
   public static final String LINEAR2_WEIGHT = "meta_net.linear2.weight";
   /** The meta-net's second bias's state name. */
   public static final String LINEAR2_BIAS = "meta_net.linear2.bias";
-  /** The default number of prompts per text-tower pass. */
-  public static final int PROMPTS_PER_PASS = 1024;
+  /**
+   * The default number of prompts per text-tower pass. On 2 CPU cores with a ViT-B/16-sized text tower,
+   * evaluating 100 images x 50 classes took 20.2 s at 50 prompts per pass (one image), 19.2 s at 250 and
+   * 27.9 s at 1024.
+   */
+  public static final int PROMPTS_PER_PASS = 256;
 
   private final ClipBackbone backbone;
   private final ContextInit init;

@@ -179,6 +179,9 @@ class CoCoOpLearnerTest {
           prompts.add(Reference.coop(tiny, "a photo of a", c, shifted, 4, ClassTokenPosition.END));
         }
       }
+      // "a photo of a yellow heart." ... : SOT, 4 context, the name's tokens, ".", EOT
+      assertThat(learner.eotPositions()).containsExactly(
+          prompts.subList(0, 4).stream().mapToInt(Reference.Prompt::eot).toArray());
       float[] expected = Reference.encode(tiny, prompts); // [B * C, E], image-major
       NDArray text = learner.textFeatures(m, m.create(image, new Shape(images, EMBED)));
       assertThat(text.getShape()).isEqualTo(new Shape(images, 4, EMBED));

@@ -18,6 +18,7 @@ import org.ckcoop.baselines.fixture.ToyProblem;
 import org.ckcoop.core.learner.LearnerContext;
 import org.ckcoop.core.learner.LearnerStateFile;
 import org.ckcoop.core.learner.PromptLearner;
+import org.ckcoop.core.prompt.ClassTokenPosition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -93,6 +94,15 @@ class KgCoOpLearnerTest {
   void afterPerturbingTheContextTheTermIsPositiveAndAsComputedByHand() {
     try (KgCoOpLearner learner = kgcoop(ToyProblem.BASE, DEFAULTS, TEMPLATE)) {
       perturb(learner, 0.05, 3);
+      // CoOp's prompts: [SOT] ctx [class] [.] [EOT], read at the EOT
+      float[] ctx = learner.stateTensors().get("ctx").toFloatArray();
+      List<Reference.Prompt> prompts = ToyProblem.BASE.stream()
+          .map(c -> Reference.coop(tiny, "a photo of a", c, ctx, 4, ClassTokenPosition.END)).toList();
+      assertThat(learner.coop().eotPositions()).containsExactly(prompts.stream().mapToInt(Reference.Prompt::eot).toArray());
+      try (NDManager m = EngineRuntime.engine().newBaseManager()) {
+        assertThat(Reference.maxDiff(learner.textFeatures(m, null).toFloatArray(), Reference.encode(tiny, prompts)))
+            .isLessThan(1e-5);
+      }
       float t = term(learner);
       assertThat(t).isGreaterThan(1e-3f);
       assertThat((double) t).isCloseTo(byHand(learner, ToyProblem.BASE, TEMPLATE, 8.0),
