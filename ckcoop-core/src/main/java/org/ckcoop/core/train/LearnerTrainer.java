@@ -135,6 +135,10 @@ public final class LearnerTrainer {
       throw new InputException(run, "cannot create the run folder: " + e.getMessage(), e);
     }
     PromptLearner learner = job.learner();
+    if (learner.trainableParameters().isEmpty()) {
+      throw new InputException("learner.name", "learner '" + job.provenance().learner()
+          + "' has nothing to train (0 learnable parameters); evaluate it directly instead");
+    }
     Optimizer optimizer = optim.newOptimizer();
     List<EpochSummary> history = new ArrayList<>();
     Path checkpoint = run.resolve(CHECKPOINT);

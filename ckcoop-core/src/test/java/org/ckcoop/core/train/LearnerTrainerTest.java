@@ -107,6 +107,37 @@ class LearnerTrainerTest {
   }
 
   @Test
+  void aLearnerWithNothingToTrainIsRefusedClearly() {
+    PromptLearner nothing = new PromptLearner() {
+      @Override
+      public java.util.List<String> classNames() {
+        return ToyTraining.CLASSES;
+      }
+
+      @Override
+      public ai.djl.ndarray.NDArray textFeatures(NDManager manager, ai.djl.ndarray.NDArray imageFeatures) {
+        throw new AssertionError("not called");
+      }
+
+      @Override
+      public java.util.Map<String, ai.djl.ndarray.NDArray> trainableParameters() {
+        return java.util.Map.of();
+      }
+
+      @Override
+      public void loadState(java.util.Map<String, org.ckcoop.backbone.checkpoint.FloatTensor> tensors) {}
+
+      @Override
+      public void setClassNames(java.util.List<String> classNames) {}
+
+      @Override
+      public void close() {}
+    };
+    assertThatThrownBy(() -> trainer.train(ToyTraining.job(nothing, backbone, data, dir, 1, false, List.of())))
+        .hasMessage("learner.name: learner 'toy' has nothing to train (0 learnable parameters); evaluate it directly instead");
+  }
+
+  @Test
   void theSameSeedGivesTheSameRunAndAnotherSeedAnotherRun() {
     TrainingResult a = train(dir.resolve("a"), 1, false, List.of());
     TrainingResult b = train(dir.resolve("b"), 1, false, List.of());
