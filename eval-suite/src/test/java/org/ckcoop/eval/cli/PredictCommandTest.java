@@ -1,0 +1,109 @@
+package org.ckcoop.eval.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.ckcoop.backbone.ClipBackbone;
+import org.ckcoop.backbone.checkpoint.CheckpointLayout;
+import org.ckcoop.backbone.checkpoint.FloatTensor;
+import org.ckcoop.backbone.checkpoint.RandomCheckpoints;
+import org.ckcoop.backbone.encode.FeatureEncoder;
+import org.ckcoop.backbone.safetensors.SafetensorsFile;
+import org.ckcoop.backbone.safetensors.StorageType;
+import org.ckcoop.core.classify.PromptClassifier;
+import org.ckcoop.core.config.LayeredConfig;
+import org.ckcoop.core.learner.LearnerContext;
+import org.ckcoop.core.learner.LearnerStateFile;
+import org.ckcoop.core.learner.PromptLearner;
+import org.ckcoop.core.learner.PromptLearnerFactory;
+import org.ckcoop.core.plugin.LearnerRegistry;
+import org.ckcoop.core.run.CoreSettings;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code ckcoop predict} on hand-written state files, against the learners' own logits. */
+class PredictCommandTest {
+  @TempDir Path dir;
+
+  private int run(StringWriter err, String... args) {
+    CommandLine cli = CkcoopCommand.commandLine();
+    cli.setOut(new PrintWriter(new StringWriter(), true));
+    cli.setErr(new PrintWriter(err, true));
+    return cli.execute(args);
+  }
+
+  @Test
+  void predictsNewClassesFromAHandWrittenStateAndZeroShot() throws Exception {
+    Path checkpoint = dir.resolve("ckpt");
+    RandomCheckpoints.write(checkpoint, RandomCheckpoints.preset("tiny"), CheckpointLayout.named("huggingface"), StorageType.F16, 3);
+    Path images = dir.resolve("images");
+    List<Path> files = SampleImages.write(images, 4, 40, 30, 2);
+    List<String> classes = List.of("red circle", "blue square", "green triangle");
+    float[] ctx = new float[4 * 64];
+    SplittableRandom random = new SplittableRandom(4);
+    for (int i = 0; i < ctx.length; i++) {
+      ctx[i] = (float) (0.02 * random.nextGaussian());
+    }
+    Path state = dir.resolve("coop.safetensors");
+    new LearnerStateFile("coop", Map.of("learner.coop.n_ctx", "4"), "", List.of("base a", "base b"),
+        Map.of("ctx", new FloatTensor(new long[] {4, 64}, ctx))).write(state);
+    for (String learner : new String[] {"coop", "zsclip"}) {
+      Path out = dir.resolve(learner + "-out.safetensors");
+      StringWriter err = new StringWriter();
+      String[] args = learner.equals("coop")
+          ? new String[] {"predict", "--backbone", checkpoint.toString(), "--learner-state", state.toString(),
+              "--classes", String.join(",", classes), "--images", images.toString(), "--out", out.toString()}
+          : new String[] {"predict", "--backbone", checkpoint.toString(), "--learner", "zsclip", "--template",
+              "a sketch of a {}.", "--classes", String.join(",", classes), "--images", images.toString(), "--out", out.toString()};
+      assertThat(run(err, args)).as(err.toString()).isZero();
+      float[] expected;
+      try (ClipBackbone backbone = ClipBackbone.load(checkpoint)) {
+        LearnerRegistry registry = LearnerRegistry.discover();
+        PromptLearnerFactory factory = registry.factory(learner);
+        LayeredConfig.Builder config = LayeredConfig.builder(CoreSettings.schema(registry));
+        if (learner.equals("coop")) {
+          config.override("learner.coop.n_ctx=4");
+        }
+        Record settings = config.build().bind(CoreSettings.learnerSection(factory));
+        try (PromptLearner direct = factory.create(new LearnerContext(backbone, classes, settings,
+            learner.equals("coop") ? LearnerContext.DEFAULT_TEMPLATE : "a sketch of a {}.", 0))) {
+          if (learner.equals("coop")) {
+            direct.loadState(Map.of("ctx", new FloatTensor(new long[] {4, 64}, ctx)));
+          }
+          float[] features = new FeatureEncoder(backbone, 8).encodeImages(files, n -> { });
+          expected = PromptClassifier.logits(direct, backbone, features, files.size(), 8);
+        }
+      }
+      try (SafetensorsFile f = SafetensorsFile.open(out)) {
+        assertThat(f.entry("logits").shape()).containsExactly(4, 3);
+        assertThat(f.entry("text_features").shape()).containsExactly(3, 64);
+        assertThat(f.metadata()).containsEntry("learner", learner);
+        float[] logits = f.readFloats("logits");
+        for (int i = 0; i < expected.length; i++) {
+          assertThat(logits[i]).isCloseTo(expected[i], org.assertj.core.data.Offset.offset(1e-4f));
+        }
+      }
+    }
+  }
+
+  @Test
+  void aStateWithWrongTensorsIsNamed() throws Exception {
+    Path checkpoint = dir.resolve("ckpt");
+    RandomCheckpoints.write(checkpoint, RandomCheckpoints.preset("tiny"), CheckpointLayout.named("huggingface"), StorageType.F16, 3);
+    SampleImages.write(dir.resolve("images"), 1, 40, 30, 2);
+    Path state = dir.resolve("bad.safetensors");
+    new LearnerStateFile("coop", Map.of("learner.coop.n_ctx", "4"), "", List.of(),
+        Map.of("ctx", new FloatTensor(new long[] {2, 64}, new float[128]))).write(state);
+    StringWriter err = new StringWriter();
+    assertThat(run(err, "predict", "--backbone", checkpoint.toString(), "--learner-state", state.toString(),
+        "--classes", "a,b", "--images", dir.resolve("images").toString(), "--out", dir.resolve("o.safetensors").toString()))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("ctx").contains("[2, 64]");
+  }
+}
