@@ -199,6 +199,26 @@ class CkCoOpLearnerTest {
   }
 
   @Test
+  void theShippedConfigAndEveryAblationBind() throws Exception {
+    Path configs = Path.of(System.getProperty("ckcoop.repo.dir", "..")).resolve("configs/learners");
+    LearnerRegistry registry = LearnerRegistry.discover();
+    RunPlan base = RunPlan.from(LayeredConfig.builder(CoreSettings.schema(registry))
+        .learnerFile(configs.resolve("ckcoop.yaml")).build(), registry);
+    assertThat(base.learnerSettings()).isEqualTo(settings());
+    List<Path> ablations;
+    try (var files = Files.list(configs.resolve("ckcoop-ablations"))) {
+      ablations = files.sorted().toList();
+    }
+    assertThat(ablations).hasSize(7);
+    for (Path ablation : ablations) {
+      RunPlan plan = RunPlan.from(LayeredConfig.builder(CoreSettings.schema(registry))
+          .learnerFile(configs.resolve("ckcoop.yaml")).experimentFile(ablation).build(), registry);
+      assertThat(plan.learnerSettings()).as(ablation.toString()).isNotEqualTo(base.learnerSettings());
+      assertThat(plan.resolved().hash()).isNotEqualTo(base.resolved().hash());
+    }
+  }
+
+  @Test
   void impossibleSettingsNameTheKey() {
     assertThatThrownBy(() -> settings("use_dictionary=false", "use_kronecker=false"))
         .isInstanceOf(ConfigException.class)

@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
     description = "Prompt learners for CLIP-like models, compared on identical data.",
     subcommands = {
       DemoCommand.class,
+      DictionaryCommand.class,
       EncodeCommand.class,
       LearnersCommand.class,
       PredictCommand.class,
