@@ -18,6 +18,7 @@ import org.ckcoop.backbone.safetensors.SafetensorsWriter;
 import org.ckcoop.backbone.safetensors.StorageType;
 import org.ckcoop.dictionary.KMeans;
 import org.ckcoop.dictionary.KMeansOptions;
+import org.ckcoop.dictionary.KMeansProgress;
 import org.ckcoop.dictionary.QuantizedDictionary;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,6 +70,11 @@ public final class DictionaryStore {
 
   /** Returns the dictionary of {@code backbone} for {@code options}, from the cache or computed and stored. */
   public Dictionary get(ClipBackbone backbone, KMeansOptions options) {
+    return get(backbone, options, null);
+  }
+
+  /** As {@link #get(ClipBackbone, KMeansOptions)}, reporting k-means progress when it runs. */
+  public Dictionary get(ClipBackbone backbone, KMeansOptions options, KMeansProgress progress) {
     Path file = fileFor(backbone.identity(), options);
     if (Files.isRegularFile(file)) {
       try (SafetensorsFile f = SafetensorsFile.open(file)) {
@@ -92,7 +98,7 @@ public final class DictionaryStore {
     }
     QuantizedDictionary d;
     try {
-      d = new KMeans(options).fit(table, rows, width);
+      d = progress == null ? new KMeans(options).fit(table, rows, width) : new KMeans(options).fit(table, rows, width, progress);
     } catch (IllegalArgumentException e) {
       throw new InputException("learner.ckcoop", e.getMessage(), e);
     }

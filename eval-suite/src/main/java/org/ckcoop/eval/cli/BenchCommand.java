@@ -39,7 +39,8 @@ import picocli.CommandLine.Model.CommandSpec;
 public final class BenchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "WHAT", description = "What to measure: encode.")
+  @Parameters(index = "0", paramLabel = "WHAT",
+      description = "What to measure: encode, or train (ms per training step of each --learners).")
   String what;
 
   @Option(names = "--preset", defaultValue = "vit-b-16", description = "Architecture preset (default: ${DEFAULT-VALUE}).")
@@ -60,13 +61,28 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--precision", defaultValue = "fp32", description = "fp32 or fp16 (GPU) (default: ${DEFAULT-VALUE}).")
   String precision;
 
+  @Option(names = "--learners", defaultValue = "coop,ckcoop", split = ",", description = "Learners for train (default: ${DEFAULT-VALUE}).")
+  java.util.List<String> learners;
+
+  @Option(names = "--classes", defaultValue = "50", description = "Classes for train (default: ${DEFAULT-VALUE}).")
+  int classes;
+
+  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Config override for train (repeatable).")
+  java.util.List<String> overrides = new ArrayList<>();
+
+  @Option(names = "--steps", defaultValue = "8", description = "Timed steps per learner for train (default: ${DEFAULT-VALUE}).")
+  int steps;
+
   @Option(names = "--report", paramLabel = "FILE", description = "Append the result as a Markdown table row to FILE.")
   Path report;
 
   @Override
   public Integer call() throws IOException {
+    if (what.equals("train")) {
+      return trainSteps();
+    }
     if (!what.equals("encode")) {
-      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "unknown benchmark '" + what + "' (known: encode)");
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "unknown benchmark '" + what + "' (known: encode, train)");
     }
     PrintWriter o = spec.commandLine().getOut();
     ClipArchitecture architecture = RandomCheckpoints.preset(preset);
@@ -124,5 +140,65 @@ public final class BenchCommand implements Callable<Integer> {
       return -1;
     }
     return -1;
+  }
+
+  /** Times training steps (batch of cached features, all classes through the text tower) per learner. */
+  private Integer trainSteps() throws IOException {
+    PrintWriter o = spec.commandLine().getOut();
+    ClipArchitecture architecture = RandomCheckpoints.preset(preset);
+    java.util.List<String> names = new ArrayList<>();
+    for (int i = 0; i < classes; i++) {
+      names.add(SampleImages.caption(i).replace("a photo of a ", "").replace(".", "") + " " + i);
+    }
+    int embed = architecture.embedDim();
+    int n = batchSize * (steps + 1);
+    java.util.SplittableRandom random = new java.util.SplittableRandom(3);
+    float[] features = new float[n * embed];
+    int[] labels = new int[n];
+    for (int i = 0; i < n; i++) {
+      labels[i] = i % classes;
+      for (int j = 0; j < embed; j++) {
+        features[i * embed + j] = (float) random.nextGaussian();
+      }
+    }
+    org.ckcoop.core.train.CachedFeatures data = new org.ckcoop.core.train.CachedFeatures(features, labels, embed);
+    org.ckcoop.core.plugin.LearnerRegistry registry = org.ckcoop.core.plugin.LearnerRegistry.discover();
+    try (ClipBackbone backbone = ClipBackbone.create(RandomWeights.generate(architecture, 0),
+        ClipTokenizer.of(RandomCheckpoints.smallVocabulary()), new BackboneOptions(device, Precision.parse(precision)))) {
+      o.printf(Locale.ROOT, "%s, %d classes, batch %d, %d timed steps after one warm-up step%n", preset, classes, batchSize, steps);
+      for (String name : learners) {
+        org.ckcoop.core.run.RunPlan plan = org.ckcoop.core.run.RunPlan.from(org.ckcoop.core.config.LayeredConfig
+            .builder(org.ckcoop.core.run.CoreSettings.schema(registry)).override("learner.name=" + name)
+            .override("train.epochs=1").override("train.batch_size=" + batchSize).overrides(overrides).build(), registry);
+        try (org.ckcoop.core.learner.PromptLearner learner = plan.newLearner(backbone, names, "a photo of a {}.")) {
+          long[] stepTimes = new long[steps + 1];
+          long[] last = {System.nanoTime()};
+          int[] index = {0};
+          Path run = Files.createTempDirectory("ckcoop-bench-train");
+          plan.train(learner, backbone, data, run, false, java.util.List.of(new org.ckcoop.core.train.TrainingListener() {
+            @Override
+            public void onEpochStart(int epoch, int epochs, int stepCount, double lr) {
+              last[0] = System.nanoTime();
+            }
+
+            @Override
+            public void onStep(int epoch, int step, int stepCount, double loss, double accuracy) {
+              long now = System.nanoTime();
+              stepTimes[index[0]++] = now - last[0];
+              last[0] = now;
+            }
+          }));
+          double ms = java.util.Arrays.stream(stepTimes, 1, stepTimes.length).average().orElse(0) / 1e6;
+          String row = String.format(Locale.ROOT, "| train step | %s | %s | %d classes, batch %d | %.0f ms/step | %d parameters |",
+              name, preset, classes, batchSize, ms, learner.learnableParameterCount());
+          o.println(row);
+          if (report != null) {
+            Files.writeString(report, row + System.lineSeparator(), StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+          }
+        }
+      }
+    }
+    return 0;
   }
 }

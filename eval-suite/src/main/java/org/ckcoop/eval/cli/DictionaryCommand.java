@@ -59,7 +59,15 @@ public final class DictionaryCommand implements Callable<Integer> {
     }
     long start = System.nanoTime();
     try (ClipBackbone model = ClipBackbone.load(backbone, BackboneOptions.defaults())) {
-      DictionaryStore.Dictionary d = DictionaryStore.inCache().get(model, options);
+      DictionaryStore.Dictionary d;
+      try (ConsoleProgress bar = new ConsoleProgress("k-means", maxIterations, "it")) {
+        d = DictionaryStore.inCache().get(model, options, new org.ckcoop.dictionary.KMeansProgress() {
+          @Override
+          public void iteration(int iteration, int max, double inertia, double relativeShift) {
+            bar.accept(1);
+          }
+        });
+      }
       new SafetensorsWriter().putAllMetadata(new java.util.TreeMap<>(d.provenance()))
           .addFloats("dictionary", d.centroids(), new long[] {d.k(), d.width()}, StorageType.F32)
           .write(out);
