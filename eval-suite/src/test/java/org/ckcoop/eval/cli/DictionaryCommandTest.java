@@ -21,6 +21,7 @@ class DictionaryCommandTest {
     Path checkpoint = dir.resolve("ckpt");
     RandomCheckpoints.write(checkpoint, RandomCheckpoints.preset("tiny"), CheckpointLayout.named("huggingface"), StorageType.F16, 8);
     String[] outputs = new String[2];
+    String previous = System.setProperty("ckcoop.cache", dir.resolve("cache").toString());
     for (int i = 0; i < 2; i++) {
       StringWriter out = new StringWriter();
       CommandLine cli = CkcoopCommand.commandLine();
@@ -28,6 +29,11 @@ class DictionaryCommandTest {
       assertThat(cli.execute("dictionary", "--backbone", checkpoint.toString(), "--k", "24", "--seed", "3",
           "--out", dir.resolve("d" + i + ".safetensors").toString())).isZero();
       outputs[i] = out.toString();
+    }
+    if (previous != null) {
+      System.setProperty("ckcoop.cache", previous);
+    } else {
+      System.clearProperty("ckcoop.cache");
     }
     assertThat(outputs[0]).contains("D_com [24, 64]").contains("computed and cached at");
     assertThat(outputs[1]).contains("reused from");
