@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import org.ckcoop.backbone.checkpoint.CheckpointException;
@@ -181,26 +182,18 @@ public final class ClipBackbone implements AutoCloseable {
     }
     long[] ids = tokens.toType(DataType.INT64, false).toLongArray();
     int length = Math.toIntExact(s.get(1));
-    int[] eot = new int[Math.toIntExact(s.get(0))];
-    for (int i = 0; i < eot.length; i++) {
-      eot[i] = -1;
+    long[][] rows = new long[Math.toIntExact(s.get(0))][];
+    for (int i = 0; i < rows.length; i++) {
+      rows[i] = Arrays.copyOfRange(ids, i * length, (i + 1) * length);
       for (int j = 0; j < length; j++) {
-        long id = ids[i * length + j];
-        if (id < 0 || id >= architecture.vocabSize()) {
+        if (rows[i][j] < 0 || rows[i][j] >= architecture.vocabSize()) {
           throw new IllegalArgumentException(
-              "token id " + id + " at row " + i + ", position " + j + " is outside the vocabulary [0, "
+              "token id " + rows[i][j] + " at row " + i + ", position " + j + " is outside the vocabulary [0, "
                   + architecture.vocabSize() + ")");
         }
-        if (eot[i] < 0 && id == tokenizer.eotTokenId()) {
-          eot[i] = j;
-        }
-      }
-      if (eot[i] < 0) {
-        throw new IllegalArgumentException(
-            "row " + i + " has no end-of-text token (id " + tokenizer.eotTokenId() + ")");
       }
     }
-    return network.encodeTokenEmbeddings(network.embedTokens(tokens), eot);
+    return network.encodeTokenEmbeddings(network.embedTokens(tokens), tokenizer.eotPositions(rows));
   }
 
   /**
@@ -241,12 +234,17 @@ public final class ClipBackbone implements AutoCloseable {
    * Tokenizes texts with the checkpoint's tokenizer into [N, contextLength] ids on {@code manager}.
    */
   public NDArray tokenize(NDManager target, List<String> texts) {
-    long[][] rows = tokenizer.tokenize(texts, architecture.contextLength());
-    long[] flat = new long[rows.length * architecture.contextLength()];
+    return tokenIds(target, tokenizer.tokenize(texts, architecture.contextLength()));
+  }
+
+  /** Returns token-id rows of equal length as an int64 array [N, L] on {@code target}. */
+  public static NDArray tokenIds(NDManager target, long[][] rows) {
+    int length = rows.length == 0 ? 0 : rows[0].length;
+    long[] flat = new long[rows.length * length];
     for (int i = 0; i < rows.length; i++) {
-      System.arraycopy(rows[i], 0, flat, i * architecture.contextLength(), architecture.contextLength());
+      System.arraycopy(rows[i], 0, flat, i * length, length);
     }
-    return target.create(flat, new Shape(rows.length, architecture.contextLength()));
+    return target.create(flat, new Shape(rows.length, length));
   }
 
   /**

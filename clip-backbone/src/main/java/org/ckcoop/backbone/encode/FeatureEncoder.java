@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.IntConsumer;
 import org.ckcoop.backbone.ClipBackbone;
@@ -74,13 +75,8 @@ public final class FeatureEncoder {
     float[] out = new float[tokens.length * embed];
     for (int start = 0; start < tokens.length; start += batchSize) {
       int count = Math.min(tokens.length, start + batchSize) - start;
-      int length = tokens[start].length;
-      long[] flat = new long[count * length];
-      for (int i = 0; i < count; i++) {
-        System.arraycopy(tokens[start + i], 0, flat, i * length, length);
-      }
       try (NDManager manager = EngineRuntime.engine().newBaseManager(backbone.device())) {
-        NDArray ids = manager.create(flat, new Shape(count, length));
+        NDArray ids = ClipBackbone.tokenIds(manager, Arrays.copyOfRange(tokens, start, start + count));
         System.arraycopy(backbone.encodeTokens(ids).toFloatArray(), 0, out, start * embed, count * embed);
       }
       progress.accept(count);
