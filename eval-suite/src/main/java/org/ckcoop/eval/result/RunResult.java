@@ -1,0 +1,152 @@
+package org.ckcoop.eval.result;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.ckcoop.backbone.InputException;
+import org.ckcoop.core.train.RunProvenance;
+
+/**
+ * The result of one run (one learner variant, one training dataset, one seed, one protocol), as
+ * written to {@code run.json} in the run's folder. A run can be repeated from this file alone: it
+ * carries the resolved config (every key, defaults included) and its hash, the split identities,
+ * the backbone identity, the seed and the software versions.
+ *
+ * @param format the file format version ({@link #FORMAT})
+ * @param study the study's name (from the experiment file)
+ * @param protocol {@code base2new}, {@code cross-dataset}, {@code domain-generalization} or {@code few-shot}
+ * @param learner the learner's registered name
+ * @param variant the column label of this learner configuration: the learner name, or for a sweep
+ *     point the learner name with its overrides, e.g. {@code ckcoop[learner.ckcoop.use_kronecker=false]}
+ * @param overrides the sweep point's overrides (key to value; empty outside a sweep)
+ * @param trainDataset the dataset the learner was trained on (empty for learners that do not train)
+ * @param shots shots per class of the training split
+ * @param seed the run's seed (split sampling and training)
+ * @param backbone which backbone produced the features
+ * @param tests one entry per evaluated test set
+ * @param provenance the resolved config, its hash, backbone and data identity, seed and versions
+ * @param timings wall-clock seconds spent per phase
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record RunResult(
+    int format,
+    String study,
+    String protocol,
+    String learner,
+    String variant,
+    SortedMap<String, String> overrides,
+    String trainDataset,
+    int shots,
+    long seed,
+    BackboneInfo backbone,
+    List<TestResult> tests,
+    RunProvenance provenance,
+    Timings timings) {
+
+  /** The current file format version. */
+  public static final int FORMAT = 1;
+  /** The file name of a run's result inside its folder. */
+  public static final String FILE_NAME = "run.json";
+
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .enable(SerializationFeature.INDENT_OUTPUT)
+      .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+  /** Copies the collections. */
+  public RunResult {
+    overrides = new TreeMap<>(overrides == null ? Map.of() : overrides);
+    tests = List.copyOf(tests);
+  }
+
+  /**
+   * Which backbone produced the features.
+   *
+   * @param identity the backbone identity (hash of weights, architecture, preprocessing, tokenizer)
+   * @param architecture the architecture's short description (e.g. {@code ViT-B/16}-sized numbers)
+   * @param name a human label for tables (the checkpoint folder's name), used to match published numbers
+   */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record BackboneInfo(String identity, String architecture, String name) {}
+
+  /**
+   * How the learner scored on one test set.
+   *
+   * @param dataset the test dataset's name
+   * @param subset {@code base}, {@code new} or {@code all} (the classes evaluated)
+   * @param splitIdentity the hash identifying the test split (its items and labels)
+   * @param classes the number of classes competing in the evaluation
+   * @param examples the number of test images
+   * @param top1 top-1 accuracy in percent
+   * @param meanPerClass mean per-class top-1 accuracy in percent
+   * @param perClass each class's top-1 accuracy in percent, by class name
+   */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record TestResult(
+      String dataset, String subset, String splitIdentity, int classes, int examples, double top1,
+      double meanPerClass, SortedMap<String, Double> perClass) {
+    /** Copies the map. */
+    public TestResult {
+      perClass = new TreeMap<>(perClass == null ? Map.of() : perClass);
+    }
+  }
+
+  /**
+   * Wall-clock seconds per phase of the run.
+   *
+   * @param features reading or computing the cached image features
+   * @param train training the learner (0 for learners that do not train)
+   * @param evaluate classifying the test sets
+   * @param total the whole run
+   */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record Timings(double features, double train, double evaluate, double total) {}
+
+  /** Returns the test result for a dataset and subset, if evaluated. */
+  public java.util.Optional<TestResult> test(String dataset, String subset) {
+    return tests.stream().filter(t -> t.dataset().equals(dataset) && t.subset().equals(subset)).findFirst();
+  }
+
+  /** Writes this result as JSON atomically (a temporary file in the same folder, then a rename). */
+  public void write(Path file) {
+    try {
+      Files.createDirectories(file.toAbsolutePath().getParent());
+      Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), "." + file.getFileName(), ".tmp");
+      try {
+        JSON.writeValue(tmp.toFile(), this);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      } finally {
+        Files.deleteIfExists(tmp);
+      }
+    } catch (IOException e) {
+      throw new InputException(file, "cannot write the run result: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Reads a result written by {@link #write}.
+   *
+   * @throws InputException naming the file if it is not a run result of a known format
+   */
+  public static RunResult read(Path file) {
+    RunResult result;
+    try {
+      result = JSON.readValue(file.toFile(), RunResult.class);
+    } catch (IOException e) {
+      throw new InputException(file, "not a readable run result: " + e.getMessage(), e);
+    }
+    if (result.format() != FORMAT) {
+      throw new InputException(file, "run result format " + result.format() + " is not supported (expected " + FORMAT + ")");
+    }
+    return result;
+  }
+}
