@@ -17,6 +17,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.IntStream;
 import org.ckcoop.backbone.InputException;
 import org.ckcoop.backbone.image.ImageDecoder;
 import org.ckcoop.backbone.image.RgbImage;
@@ -388,10 +389,23 @@ public final class WorldDatasets {
       for (String name : classNames) {
         Files.createDirectories(tmp.resolve(IMAGE_FOLDER).resolve(ClassAxis.folderOf(name)));
       }
-      for (Entry e : entries) {
-        RgbImage image = SceneRenderer.render(scene(seed, recipe, e.part(), e.label(), e.index()), imageSize);
+      // images are independent: render and write them on every core, then hash them in split order
+      RgbImage[] images = new RgbImage[entries.size()];
+      try {
+        IntStream.range(0, entries.size()).parallel().forEach(k -> {
+          Entry e = entries.get(k);
+          images[k] = SceneRenderer.render(scene(seed, recipe, e.part(), e.label(), e.index()), imageSize);
+          try {
+            Files.write(tmp.resolve(e.path()), PngEncoder.encode(images[k]));
+          } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+          }
+        });
+      } catch (UncheckedIOException ex) {
+        throw ex.getCause();
+      }
+      for (RgbImage image : images) {
         content.update(image.toByteArray());
-        Files.write(tmp.resolve(e.path()), PngEncoder.encode(image));
       }
       Files.write(tmp.resolve(recipe.splitFileName()), jsonBytes);
       if (Files.exists(target)) {
