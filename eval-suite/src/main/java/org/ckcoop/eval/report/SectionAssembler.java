@@ -451,12 +451,17 @@ final class SectionAssembler {
     if (!any) {
       return;
     }
-    notes.add("Published: " + table.source() + ". Status: " + table.status() + ". Difference = ours - published.");
+    notes.add("Published: " + sentence(table.source()) + " Status: " + sentence(table.status()) + " Δ = ours - published.");
     if (!averageComparable) {
       notes.add(String.format(Locale.ROOT, "The published %s is over %d datasets (%s); this section has %s, so %s is not compared.",
           averageName.toLowerCase(Locale.ROOT), table.averagedDatasets().size(), String.join(", ", table.averagedDatasets()),
           ourAveraged.isEmpty() ? "none" : String.join(", ", ourAveraged), "its " + averageName.toLowerCase(Locale.ROOT)));
     }
+  }
+
+  private static String sentence(String s) {
+    String t = s.trim();
+    return t.endsWith(".") ? t : t + ".";
   }
 
   /** Makes the file stems unique: sections sharing study and protocol get their source, shots and backbone appended. */
