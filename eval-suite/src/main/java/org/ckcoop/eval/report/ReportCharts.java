@@ -34,7 +34,8 @@ import org.knowm.xchart.style.Styler;
  *   <li>few-shot: one panel per dataset (and the average) over the shot counts.
  * </ul>
  *
- * Derived values (HM, averages) have no error bar; a missing number has no bar.
+ * Derived values (HM, averages) have no error bar (a series without any spread is drawn without error
+ * bars); a missing number has no bar.
  */
 final class ReportCharts {
   /** Width of the image in pixels. */
@@ -140,7 +141,11 @@ final class ReportCharts {
         values.add(f == null ? Double.NaN : f.value());
         errors.add(f != null && f.hasSpread() ? f.std() : 0.0);
       }
-      chart.addSeries(v.name(), panel.categories(), values, errors);
+      if (errors.stream().anyMatch(e -> e > 0)) {
+        chart.addSeries(v.name(), panel.categories(), values, errors);
+      } else {
+        chart.addSeries(v.name(), panel.categories(), values);
+      }
     }
     return chart;
   }

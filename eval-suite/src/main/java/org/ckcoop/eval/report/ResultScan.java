@@ -113,7 +113,8 @@ public record ResultScan(Path folder, List<SourcedRun> runs, List<ReportWarning>
   }
 
   private static String oneLine(String s) {
-    String line = s.replaceAll("\\s+", " ").trim();
+    // Jackson's location names a redacted source; the file is named already: keep line and column.
+    String line = s.replaceAll("\\s+", " ").replaceAll("\\[Source: [^;\\]]*; ", "[").trim();
     return line.length() > 300 ? line.substring(0, 300) + "..." : line;
   }
 
