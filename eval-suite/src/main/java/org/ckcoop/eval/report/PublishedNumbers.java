@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -162,6 +161,9 @@ public final class PublishedNumbers {
       String at = where + " table '" + id + "'";
       ReportProtocol protocol = ReportProtocol.fromFileName(text(t, "protocol", at))
           .orElseThrow(() -> new InputException(at, "unknown protocol '" + t.path("protocol").asText() + "'"));
+      if (protocol == ReportProtocol.FEW_SHOT) {
+        throw new InputException(at, "few-shot tables are not supported (base2new, cross-dataset and domain-generalization are)");
+      }
       String backbone = text(t, "backbone", at);
       String architecture;
       try {
@@ -182,10 +184,8 @@ public final class PublishedNumbers {
       }
       if (protocol == ReportProtocol.BASE2NEW) {
         // rows: table dataset -> method -> [value per column]
-        for (Iterator<Map.Entry<String, JsonNode>> it = rows.fields(); it.hasNext(); ) {
-          Map.Entry<String, JsonNode> byDataset = it.next();
-          for (Iterator<Map.Entry<String, JsonNode>> m = byDataset.getValue().fields(); m.hasNext(); ) {
-            Map.Entry<String, JsonNode> byMethod = m.next();
+        for (Map.Entry<String, JsonNode> byDataset : rows.properties()) {
+          for (Map.Entry<String, JsonNode> byMethod : byDataset.getValue().properties()) {
             List<Double> numbers = numbers(byMethod.getValue(), columns.size(), at + " " + byDataset.getKey() + " " + byMethod.getKey());
             for (int i = 0; i < columns.size(); i++) {
               values.computeIfAbsent(byMethod.getKey(), k -> new LinkedHashMap<>())
@@ -195,8 +195,7 @@ public final class PublishedNumbers {
         }
       } else {
         // rows: method -> [value per column (table dataset)]
-        for (Iterator<Map.Entry<String, JsonNode>> it = rows.fields(); it.hasNext(); ) {
-          Map.Entry<String, JsonNode> byMethod = it.next();
+        for (Map.Entry<String, JsonNode> byMethod : rows.properties()) {
           List<Double> numbers = numbers(byMethod.getValue(), columns.size(), at + " " + byMethod.getKey());
           for (int i = 0; i < columns.size(); i++) {
             values.computeIfAbsent(byMethod.getKey(), k -> new LinkedHashMap<>())
@@ -230,7 +229,7 @@ public final class PublishedNumbers {
       throw new InputException(where, "'" + key + "' must be an object of names");
     }
     Map<String, String> out = new LinkedHashMap<>();
-    node.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
+    node.properties().forEach(e -> out.put(e.getKey(), e.getValue().asText()));
     return out;
   }
 

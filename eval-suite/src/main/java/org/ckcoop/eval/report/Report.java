@@ -34,15 +34,23 @@ public final class Report {
 
   /**
    * Builds the report of results held in memory, with top-1 accuracy and the built-in published
-   * numbers. Each result is named in the summary as {@code <study>/<variant>/<training dataset>/seed<seed>}.
+   * numbers. Each result is named in the summary as
+   * {@code <study>/<protocol>/<variant>/<training dataset or zero-shot-<test dataset>>-<shots>shot/seed<seed>}.
    *
    * @throws InputException if two results for the same cell and seed disagree
    */
   public static Report of(List<RunResult> results) {
     List<SourcedRun> runs = new ArrayList<>();
+    java.util.Set<String> used = new java.util.HashSet<>();
     for (RunResult r : results) {
-      String trained = r.trainDataset() == null || r.trainDataset().isBlank() ? "zero-shot" : r.trainDataset();
-      runs.add(new SourcedRun(r.study() + "/" + r.variant() + "/" + trained + "/seed" + r.seed(), r));
+      String trained = r.trainDataset() == null || r.trainDataset().isBlank()
+          ? "zero-shot-" + (r.tests().isEmpty() || r.tests().get(0) == null ? "" : r.tests().get(0).dataset()) : r.trainDataset();
+      String label = r.study() + "/" + r.protocol() + "/" + r.variant() + "/" + trained + "-" + r.shots() + "shot/seed" + r.seed();
+      String unique = label;
+      for (int i = 2; !used.add(unique); i++) {
+        unique = label + "#" + i;
+      }
+      runs.add(new SourcedRun(unique, r));
     }
     return of(runs, List.of(), ReportOptions.defaults());
   }

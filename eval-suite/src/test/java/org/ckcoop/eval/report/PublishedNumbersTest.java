@@ -79,5 +79,7 @@ class PublishedNumbersTest {
     assertThatThrownBy(() -> PublishedNumbers.read(file)).hasMessageContaining("table 'x': backbone: unknown architecture preset 'vit-x'");
     Files.writeString(file, Files.readString(file).replace("vit-x", "vit-b-16"));
     assertThat(PublishedNumbers.read(file).tables().get(0).value("CoOp", "EuroSAT", "accuracy").getAsDouble()).isEqualTo(2.0);
+    Files.writeString(file, Files.readString(file).replace("cross-dataset", "few-shot"));
+    assertThatThrownBy(() -> PublishedNumbers.read(file)).hasMessageContaining("table 'x': few-shot tables are not supported");
   }
 }
