@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
       LearnersCommand.class,
       PredictCommand.class,
       RandomCheckpointCommand.class,
+      ReportCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class
     })
