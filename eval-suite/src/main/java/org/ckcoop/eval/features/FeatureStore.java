@@ -168,6 +168,7 @@ public final class FeatureStore {
     if (values != null) {
       diskHits++;
     } else {
+      LOG.info("encoding {} images ({}) into {}", images.size(), view, file);
       values = view.augmented() ? encodeAugmented(images, view, progress) : encoder.encodeImages(images, progress);
       encoded++;
       write(file, key, view, images.size(), width, values);
