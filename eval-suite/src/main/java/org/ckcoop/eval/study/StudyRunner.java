@@ -1,6 +1,7 @@
 package org.ckcoop.eval.study;
 
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -10,6 +11,8 @@ import org.ckcoop.backbone.BackboneOptions;
 import org.ckcoop.backbone.ClipBackbone;
 import org.ckcoop.backbone.InputException;
 import org.ckcoop.backbone.model.Precision;
+import org.ckcoop.backbone.safetensors.SafetensorsFile;
+import org.ckcoop.core.train.LearnerTrainer;
 import org.ckcoop.eval.features.FeatureStore;
 import org.ckcoop.eval.result.RunResult;
 import org.slf4j.Logger;
@@ -28,8 +31,9 @@ import org.slf4j.LoggerFactory;
  * for every learner and seed of the process, on disk for later processes and other shards); each
  * dataset is read and each split sampled once.
  *
- * <p><b>Restarts.</b> Before anything runs, every existing {@code run.json} of the shard is read: one of
- * another config stops the study with an error naming the folders (nothing is overwritten). Then,
+ * <p><b>Restarts.</b> Before anything runs, every existing {@code run.json} (and the checkpoint of every
+ * unfinished run) of the shard is read: one of another config stops the study with an error naming
+ * the folders (nothing is overwritten). Then,
  * run by run: the run folder is locked (a run another process holds is skipped); a run whose
  * {@code run.json} matches the planned config, backbone and split is skipped untouched; any other run
  * trains, resuming from its folder's checkpoint if a killed process left one (core's trainer ends
@@ -102,11 +106,25 @@ public final class StudyRunner {
         .collect(Collectors.joining(", "));
   }
 
-  /** Fails, naming every folder, if existing results of these runs were produced with another config. */
+  /**
+   * Fails, naming every folder, if existing results or checkpoints of these runs were produced with
+   * another config, so that a changed experiment stops before anything trains.
+   */
   private static void checkExistingResults(List<PlannedRun> runs) {
     List<String> conflicts = new ArrayList<>();
     for (PlannedRun run : runs) {
       if (!Files.exists(run.resultFile())) {
+        Path checkpoint = run.folder().resolve(LearnerTrainer.CHECKPOINT);
+        if (Files.exists(checkpoint)) {
+          try (SafetensorsFile f = SafetensorsFile.open(checkpoint)) {
+            String hash = f.metadata().get("config_hash");
+            if (!run.configHash().equals(hash)) {
+              conflicts.add(checkpoint + " (a checkpoint of config " + hash + ", now " + run.configHash() + ")");
+            }
+          } catch (InputException e) {
+            conflicts.add(e.getMessage());
+          }
+        }
         continue;
       }
       try {

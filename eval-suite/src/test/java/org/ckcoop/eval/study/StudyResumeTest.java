@@ -110,6 +110,15 @@ class StudyResumeTest {
         .hasMessageContaining("Nothing was overwritten");
     assertThat(Files.readAllBytes(result)).isEqualTo(bytes);
 
+    // The same for a checkpoint left by a killed run of another config (here: coop trained 2 epochs).
+    Study coop = StudyFile.read(experiment, List.of("study.learners=coop", "study.seeds=1"));
+    StudyRunner.run(coop, StudyOptions.defaults(), StudyListener.NONE);
+    Files.delete(coop.runs().get(0).resultFile());
+    Study longer = StudyFile.read(experiment, List.of("study.learners=coop", "study.seeds=1", "train.epochs=3"));
+    assertThatThrownBy(() -> StudyRunner.run(longer, StudyOptions.defaults(), StudyListener.NONE))
+        .hasMessageContaining(coop.runs().get(0).folder().resolve("checkpoint.safetensors") + " (a checkpoint of config "
+            + coop.runs().get(0).configHash());
+
     // A lock held by another process (here: this one) makes the run be skipped, not run twice.
     Files.delete(result);
     Recorder recorder = new Recorder();
