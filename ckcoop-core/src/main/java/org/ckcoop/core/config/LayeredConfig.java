@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.SortedSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.apache.commons.configuration2.CompositeConfiguration;
 import org.apache.commons.configuration2.Configuration;
 import org.apache.commons.configuration2.MapConfiguration;
@@ -66,6 +67,19 @@ public final class LayeredConfig {
   /** Starts a config over the keys of a schema. */
   public static Builder builder(ConfigSchema schema) {
     return new Builder(Objects.requireNonNull(schema, "schema"));
+  }
+
+  /**
+   * Reads one config file into its flat dotted keys, in file order, without checking them against a
+   * schema: each value is a text, a list of texts (a YAML list) or null (a key without a value). For
+   * callers whose sections are named by keys of the file itself (a study's {@code datasets.<id>.*})
+   * or that read several values per key (a sweep grid); everything else goes through a
+   * {@link Builder}.
+   *
+   * @throws ConfigException naming the file when it is missing, of another type or malformed
+   */
+  public static Map<String, Object> readFile(Path file) {
+    return Collections.unmodifiableMap(ConfigFileReader.read(Objects.requireNonNull(file, "file")));
   }
 
   /** Returns the schema the keys were checked against. */
@@ -151,12 +165,16 @@ public final class LayeredConfig {
     Map<ConfigSection<?>, Record> bound = new LinkedHashMap<>();
     TreeMap<String, String> values = new TreeMap<>();
     TreeMap<String, String> sources = new TreeMap<>();
+    TreeSet<String> local = new TreeSet<>();
     for (ConfigSection<?> section : new LinkedHashSet<>(sections)) {
       Record record = bind(section);
       bound.put(section, record);
       values.putAll(canonicalValues(section, record));
-      for (String key : section.keys()) {
-        sources.put(key, source(key));
+      for (SettingField field : section.fields()) {
+        sources.put(field.key(), source(field.key()));
+        if (field.local()) {
+          local.add(field.key());
+        }
       }
     }
     TreeMap<String, String> unused = new TreeMap<>();
@@ -165,7 +183,7 @@ public final class LayeredConfig {
         unused.put(key, e.source());
       }
     });
-    return new ResolvedConfig(bound, values, sources, unused);
+    return new ResolvedConfig(bound, values, sources, unused, local);
   }
 
   /** Resolves the given sections; see {@link #resolve(Collection)}. */

@@ -18,7 +18,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SortedMap;
+import java.util.SortedSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.apache.commons.configuration2.PropertiesConfiguration.PropertiesWriter;
 import org.apache.commons.configuration2.convert.DisabledListDelimiterHandler;
 
@@ -38,7 +40,10 @@ import org.apache.commons.configuration2.convert.DisabledListDelimiterHandler;
  * <p><b>Hash.</b> {@link #hash()} is the lower-case hex SHA-256 of the UTF-8 bytes of, for every key
  * in sorted order, {@code key + "=" + value + "\n"}, where backslash, line feed and carriage return in
  * the value are written {@code \\}, {@code \n}, {@code \r}. It covers keys and values only, not
- * sources, so the same values give the same hash whichever layers they came from.
+ * sources, so the same values give the same hash whichever layers they came from. Machine-local keys
+ * ({@link Setting#local()}: dataset roots, output and cache folders) are left out, so the same run on
+ * data stored in another folder keeps its identity; they are still in {@link #values()} and in the
+ * written file.
  *
  * <p><b>File.</b> {@link #write(Path)} writes a {@code .properties} file with every key, the hash and
  * each value's source in comments; loaded back as an experiment file it resolves to the same values
@@ -50,15 +55,19 @@ public final class ResolvedConfig {
   private final SortedMap<String, String> values;
   private final SortedMap<String, String> sources;
   private final SortedMap<String, String> unused;
+  private final SortedSet<String> local;
   private final String hash;
 
   ResolvedConfig(Map<ConfigSection<?>, Record> records, TreeMap<String, String> values,
-      TreeMap<String, String> sources, TreeMap<String, String> unused) {
+      TreeMap<String, String> sources, TreeMap<String, String> unused, TreeSet<String> local) {
     this.records = Collections.unmodifiableMap(new LinkedHashMap<>(records));
     this.values = Collections.unmodifiableSortedMap(values);
     this.sources = Collections.unmodifiableSortedMap(sources);
     this.unused = Collections.unmodifiableSortedMap(unused);
-    this.hash = sha256(canonicalText(values));
+    this.local = Collections.unmodifiableSortedSet(local);
+    TreeMap<String, String> hashed = new TreeMap<>(values);
+    hashed.keySet().removeAll(local);
+    this.hash = sha256(canonicalText(hashed));
   }
 
   /** Returns every resolved key with its canonical value, sorted by key. */
@@ -77,6 +86,14 @@ public final class ResolvedConfig {
     TreeMap<String, String> out = new TreeMap<>();
     section.keys().forEach(key -> out.put(key, values.get(key)));
     return Collections.unmodifiableSortedMap(out);
+  }
+
+  /**
+   * Returns the resolved keys that are machine-local ({@link Setting#local()}): recorded in
+   * {@link #values()} but not part of {@link #hash()}.
+   */
+  public SortedSet<String> localKeys() {
+    return local;
   }
 
   /** Returns where each resolved key's value came from ({@code defaults}, a file path or {@code --set}). */
@@ -108,7 +125,10 @@ public final class ResolvedConfig {
     return section.type().cast(records.get(section));
   }
 
-  /** Returns the run's identity: the SHA-256 (lower-case hex) of the canonical keys and values. */
+  /**
+   * Returns the run's identity: the SHA-256 (lower-case hex) of the canonical keys and values, leaving
+   * out the {@linkplain #localKeys() machine-local} ones.
+   */
   public String hash() {
     return hash;
   }
@@ -138,7 +158,8 @@ public final class ResolvedConfig {
         writer.writeComment("the comment above each setting names where its value came from");
         for (Map.Entry<String, String> e : values.entrySet()) {
           writer.writeln(null);
-          writer.writeComment(sources.get(e.getKey()).replaceAll("[\\r\\n]", " "));
+          writer.writeComment(sources.get(e.getKey()).replaceAll("[\\r\\n]", " ")
+              + (local.contains(e.getKey()) ? " (machine-local: not part of the hash)" : ""));
           writer.writeProperty(e.getKey(), e.getValue());
         }
         writer.flush();

@@ -50,4 +50,13 @@ public @interface Setting {
 
   /** True if the value must be strictly less than {@link #max()}. */
   boolean maxExclusive() default false;
+
+  /**
+   * True for a machine-local setting: a path on this machine (a dataset root, an output or cache
+   * folder) or a knob that changes where or how fast a run computes, not what it computes. A local
+   * setting is resolved and recorded like any other, but it is left out of the
+   * {@linkplain ResolvedConfig#hash() hash}, so a run keeps its identity when the same data sits in
+   * another folder.
+   */
+  boolean local() default false;
 }

@@ -78,6 +78,11 @@ final class SettingField {
     return key;
   }
 
+  /** Returns true if the setting is machine-local (left out of the config hash; see {@link Setting#local()}). */
+  boolean local() {
+    return setting.local();
+  }
+
   /** Returns the record component. */
   RecordComponent component() {
     return component;

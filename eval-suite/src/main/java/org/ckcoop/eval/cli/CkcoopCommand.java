@@ -23,6 +23,8 @@ import picocli.CommandLine.Command;
       LearnersCommand.class,
       PredictCommand.class,
       RandomCheckpointCommand.class,
+      RunCommand.class,
+      SweepCommand.class,
       ReportCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class

@@ -10,6 +10,7 @@ import org.ckcoop.core.config.Setting;
  * @param seed the seed of the few-shot sampling (Dassl's {@code cfg.SEED} at sampling time)
  * @param shortClasses what a class with fewer images than the shots gets
  * @param dir the folder of split files; empty: {@code split_fewshot_ckcoop} inside the dataset's folder
+ *     (machine-local: not part of the config hash)
  */
 public record SplitSettings(
     @Setting(description = "seed of the few-shot sampling (the subsets Dassl draws for this seed)", defaultValue = "1",
@@ -19,5 +20,5 @@ public record SplitSettings(
         + "(random.choices, older Dassl)", defaultValue = "keep_all")
         ShortClassPolicy shortClasses,
     @Setting(description = "folder of few-shot split files; empty: split_fewshot_ckcoop in the dataset's folder",
-        defaultValue = "")
+        defaultValue = "", local = true)
         String dir) {}

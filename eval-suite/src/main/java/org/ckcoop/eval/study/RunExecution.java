@@ -1,0 +1,253 @@
+package org.ckcoop.eval.study;
+
+import ai.djl.ndarray.NDArray;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.IntConsumer;
+import org.ckcoop.backbone.ClipBackbone;
+import org.ckcoop.backbone.InputException;
+import org.ckcoop.backbone.checkpoint.FloatTensor;
+import org.ckcoop.core.classify.Accuracy;
+import org.ckcoop.core.learner.PromptLearner;
+import org.ckcoop.core.run.RunPlan;
+import org.ckcoop.core.train.CachedFeatures;
+import org.ckcoop.core.train.RunProvenance;
+import org.ckcoop.core.train.TrainingListener;
+import org.ckcoop.eval.data.DatasetSplits;
+import org.ckcoop.eval.data.Datum;
+import org.ckcoop.eval.data.FewShotSplit;
+import org.ckcoop.eval.data.Subsample;
+import org.ckcoop.eval.features.FeatureStore;
+import org.ckcoop.eval.features.FeatureView;
+import org.ckcoop.eval.result.RunResult;
+
+/**
+ * Carries out one run: the training split of the protocol, the learner trained from cached features
+ * (resuming from the run folder's checkpoint), every test set of the protocol evaluated, the result
+ * assembled. Also checks that a finished run's {@code run.json} belongs to the planned run.
+ */
+final class RunExecution {
+  /** The resolved config's file name in a run folder (as {@link RunPlan#train} writes it). */
+  static final String RESOLVED_CONFIG = "resolved-config.properties";
+
+  private final Study study;
+  private final ClipBackbone backbone;
+  private final FeatureStore store;
+  private final StudyData data;
+  private final StudyListener listener;
+  private final int width;
+
+  RunExecution(Study study, ClipBackbone backbone, FeatureStore store, StudyData data, StudyListener listener) {
+    this.study = study;
+    this.backbone = backbone;
+    this.store = store;
+    this.data = data;
+    this.listener = listener;
+    this.width = backbone.architecture().embedDim();
+  }
+
+  /**
+   * Checks that an existing result is this run's: same config hash, backbone and training split.
+   *
+   * @throws InputException naming the file and what differs
+   */
+  void checkFinished(PlannedRun run, RunResult existing) {
+    RunProvenance p = existing.provenance();
+    String remedy = "; to keep it, run the study with another --output; to replace it, move " + run.folder()
+        + " away";
+    if (!run.configHash().equals(p.configHash())) {
+      throw new InputException(run.resultFile(), "holds a result of another config (hash " + p.configHash()
+          + ", this run's is " + run.configHash() + ")" + remedy);
+    }
+    if (!backbone.identity().equals(p.backboneIdentity())) {
+      throw new InputException(run.resultFile(), "was produced with another backbone (identity "
+          + p.backboneIdentity() + ", " + study.checkpoint() + " is " + backbone.identity() + ")" + remedy);
+    }
+    FewShotSplit split = data.split(run);
+    if (!split.identity().equals(p.dataIdentity())) {
+      throw new InputException(run.resultFile(), "was trained on another split (identity " + p.dataIdentity()
+          + ", this run's split " + split.file().map(Path::toString).orElse(split.splits().name()) + " is "
+          + split.identity() + ")" + remedy);
+    }
+  }
+
+  /** Runs the run in its (locked) folder and returns its result; the caller writes it. */
+  RunResult execute(PlannedRun run) {
+    long start = System.nanoTime();
+    Timer timer = new Timer();
+    RunPlan plan = run.plan();
+    Protocol protocol = study.protocol();
+    FewShotSplit split = data.split(run);
+    DatasetSplits full = data.dataset(run.dataset());
+    DatasetSplits train = protocol == Protocol.BASE2NEW ? split.subsample(Subsample.BASE) : split.splits();
+    List<RunResult.TestResult> tests = new ArrayList<>();
+    boolean trains;
+    try (PromptLearner learner = plan.newLearner(backbone, train.classNames(), train.template().text())) {
+      trains = !learner.trainableParameters().isEmpty();
+      if (trains) {
+        CachedFeatures features = timer.features(() -> trainingFeatures(run, train));
+        TrainingListener progress = listener.training(run);
+        timer.train(() -> plan.train(learner, backbone, features, run.folder(), true,
+            progress == null ? List.of() : List.of(progress)));
+      } else {
+        plan.resolved().write(run.folder().resolve(RESOLVED_CONFIG));
+      }
+      switch (protocol) {
+        case BASE2NEW -> {
+          tests.add(evaluate(run, timer, learner, full, train, "base"));
+          DatasetSplits novel = split.subsample(Subsample.NEW);
+          learner.setClassNames(novel.classNames());
+          tests.add(evaluate(run, timer, learner, full, novel, "new"));
+        }
+        case FEW_SHOT -> tests.add(evaluate(run, timer, learner, full, split.splits(), "all"));
+        case CROSS_DATASET, DOMAIN_GENERALIZATION -> {
+          tests.add(evaluate(run, timer, learner, full, split.splits(), "all"));
+          Map<String, FloatTensor> state = state(learner);
+          for (String id : run.targets()) {
+            DatasetSplits target = data.dataset(id);
+            try (PromptLearner transferred = plan.newLearner(backbone, target.classNames(), target.template().text())) {
+              transferred.loadState(state);
+              tests.add(evaluate(run, timer, transferred, target, target, "all"));
+            }
+          }
+        }
+        default -> throw new IllegalStateException("unknown protocol " + protocol);
+      }
+    }
+    RunProvenance provenance = new RunProvenance(plan.factory().name(), plan.resolved().values(),
+        plan.resolved().hash(), backbone.identity(), split.identity(), plan.train().seed(),
+        RunProvenance.currentVersions());
+    double total = (System.nanoTime() - start) / 1e9;
+    return new RunResult(RunResult.FORMAT, study.name(), protocol.label(), plan.factory().name(), run.variant().label(),
+        new TreeMap<>(run.variant().overrides()), trains ? train.name() : "", run.shots(), run.seed(),
+        new RunResult.BackboneInfo(backbone.identity(), backbone.architecture().describe(), study.backboneName()),
+        tests, provenance, new RunResult.Timings(timer.features, timer.train, timer.evaluate, total));
+  }
+
+  /** The training examples' features: one view of CLIP's test preprocessing, or N augmented views. */
+  private CachedFeatures trainingFeatures(PlannedRun run, DatasetSplits train) {
+    List<Path> images = paths(train.train());
+    if (images.isEmpty()) {
+      throw new InputException(train.name(), "has no training images to train " + run.variant().learner() + " on");
+    }
+    int views = run.plan().resolved().settings(StudyFile.FEATURES).trainViews();
+    float[][] features = new float[Math.max(1, views)][];
+    for (int v = 0; v < features.length; v++) {
+      FeatureView view = views == 0 ? FeatureView.TEST : FeatureView.augmented(run.seed(), v);
+      features[v] = store.features(images, view, progress(run, train.name() + " train (" + view + ")", images.size()));
+    }
+    return new CachedFeatures(features, labels(train.train()), width);
+  }
+
+  /**
+   * Evaluates a learner on the test part of {@code subset}, whose images are among the test images of
+   * {@code source} (the whole dataset, encoded once for all subsets, learners and seeds).
+   */
+  private RunResult.TestResult evaluate(PlannedRun run, Timer timer, PromptLearner learner, DatasetSplits source,
+      DatasetSplits subset, String subsetName) {
+    List<Path> all = paths(source.test());
+    float[] allFeatures = timer.features(() -> store.features(all, FeatureView.TEST,
+        progress(run, source.name() + " test", all.size())));
+    Map<Path, Integer> rows = new HashMap<>();
+    for (int i = 0; i < all.size(); i++) {
+      rows.putIfAbsent(all.get(i), i);
+    }
+    List<Datum> test = subset.test();
+    if (test.isEmpty()) {
+      throw new InputException(source.name(), "has no test images" + (subsetName.equals("all") ? "" : " in its "
+          + subsetName + " classes"));
+    }
+    float[] features = new float[test.size() * width];
+    for (int i = 0; i < test.size(); i++) {
+      Integer row = rows.get(test.get(i).image());
+      if (row == null) {
+        throw new IllegalStateException(test.get(i).image() + " is not a test image of " + source.name());
+      }
+      System.arraycopy(allFeatures, row * width, features, i * width, width);
+    }
+    int[] labels = labels(test);
+    Accuracy accuracy = timer.evaluate(() -> run.plan().evaluate(learner, backbone, features, labels));
+    TreeMap<String, Double> perClass = new TreeMap<>();
+    List<String> names = subset.classNames();
+    for (int c = 0; c < names.size(); c++) {
+      if (!Double.isNaN(accuracy.perClass()[c])) {
+        perClass.put(names.get(c), accuracy.perClass()[c]);
+      }
+    }
+    return new RunResult.TestResult(source.name(), subsetName, source.sourceHash(), names.size(), labels.length,
+        accuracy.top1(), accuracy.meanPerClass(), perClass);
+  }
+
+  private IntConsumer progress(PlannedRun run, String what, int images) {
+    return new IntConsumer() {
+      private IntConsumer target;
+      private boolean asked;
+
+      @Override
+      public void accept(int done) {
+        if (!asked) {
+          asked = true;
+          target = listener.encoding(run, what, images);
+        }
+        if (target != null) {
+          target.accept(done);
+        }
+      }
+    };
+  }
+
+  private static Map<String, FloatTensor> state(PromptLearner learner) {
+    Map<String, FloatTensor> state = new LinkedHashMap<>();
+    for (Map.Entry<String, NDArray> e : learner.stateTensors().entrySet()) {
+      state.put(e.getKey(), new FloatTensor(e.getValue().getShape().getShape(), e.getValue().toFloatArray()));
+    }
+    return state;
+  }
+
+  private static List<Path> paths(List<Datum> data) {
+    return data.stream().map(Datum::image).toList();
+  }
+
+  private static int[] labels(List<Datum> data) {
+    return data.stream().mapToInt(Datum::label).toArray();
+  }
+
+  /** Wall-clock seconds per phase. */
+  private static final class Timer {
+    double features;
+    double train;
+    double evaluate;
+
+    <T> T features(java.util.function.Supplier<T> work) {
+      long t = System.nanoTime();
+      try {
+        return work.get();
+      } finally {
+        features += (System.nanoTime() - t) / 1e9;
+      }
+    }
+
+    <T> T train(java.util.function.Supplier<T> work) {
+      long t = System.nanoTime();
+      try {
+        return work.get();
+      } finally {
+        train += (System.nanoTime() - t) / 1e9;
+      }
+    }
+
+    <T> T evaluate(java.util.function.Supplier<T> work) {
+      long t = System.nanoTime();
+      try {
+        return work.get();
+      } finally {
+        evaluate += (System.nanoTime() - t) / 1e9;
+      }
+    }
+  }
+}
