@@ -201,8 +201,10 @@ public final class SplitStore {
     Path tmp = null;
     try {
       Files.createDirectories(file.getParent());
-      tmp = Files.createTempFile(file.getParent(), "." + file.getFileName() + ".", ".tmp");
-      try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+      // A unique sibling created with the default permissions (createTempFile would make it 0600, unreadable
+      // to other users of a shared results folder).
+      tmp = file.resolveSibling("." + file.getFileName() + "." + java.util.UUID.randomUUID() + ".tmp");
+      try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW)) {
         ByteBuffer buffer = ByteBuffer.wrap(bytes);
         while (buffer.hasRemaining()) {
           channel.write(buffer);

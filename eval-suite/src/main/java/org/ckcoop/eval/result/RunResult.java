@@ -120,7 +120,8 @@ public record RunResult(
   public void write(Path file) {
     try {
       Files.createDirectories(file.toAbsolutePath().getParent());
-      Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), "." + file.getFileName(), ".tmp");
+      // Default permissions (createTempFile would make it 0600, unreadable to others sharing the results).
+      Path tmp = file.toAbsolutePath().resolveSibling("." + file.getFileName() + "." + java.util.UUID.randomUUID() + ".tmp");
       try {
         JSON.writeValue(tmp.toFile(), this);
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
