@@ -1,111 +1,167 @@
 package org.ckcoop.eval.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
-import org.ckcoop.backbone.BackboneOptions;
-import org.ckcoop.backbone.ClipBackbone;
-import org.ckcoop.backbone.checkpoint.CheckpointLayout;
-import org.ckcoop.backbone.checkpoint.RandomCheckpoints;
-import org.ckcoop.backbone.encode.FeatureEncoder;
-import org.ckcoop.backbone.encode.FeatureFile;
-import org.ckcoop.backbone.safetensors.StorageType;
+import org.ckcoop.backbone.InputException;
+import org.ckcoop.core.config.LayeredConfig;
+import org.ckcoop.eval.report.Report;
+import org.ckcoop.eval.report.ReportFiles;
+import org.ckcoop.eval.report.TableLayout;
+import org.ckcoop.eval.study.Study;
+import org.ckcoop.eval.study.StudyFile;
+import org.ckcoop.eval.study.StudyOptions;
+import org.ckcoop.eval.study.StudyRunner;
+import org.ckcoop.world.dataset.WorldDatasets;
+import org.ckcoop.world.dataset.WorldManifest;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * {@code ckcoop demo}: for now, the backbone end to end. Writes one random tiny CLIP in both
- * checkpoint layouts (F16 Hugging Face, BF16 OpenAI), renders a few images, encodes images and
- * captions with each, and shows that both layouts give the same identity and the same features.
- * (The full demo, with a pretrained mini-CLIP and prompt learners, replaces this later.)
+ * {@code ckcoop demo}: the whole project on a fresh machine. Generates the built-in world's
+ * datasets (CoOp DATA layout) if absent, runs the demo studies of {@code configs/demo/} with the
+ * shipped mini-CLIP through the normal study runner, and writes and prints the report. Everything
+ * lands under one output folder; a second call reuses the world, the feature cache and every
+ * finished run.
  */
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
     description = {
-      "Runs the backbone end to end on a random tiny CLIP stored in both checkpoint layouts: writes the"
-          + " checkpoints, images and feature files under --out and prints what it checked."
+      "Runs base-to-new for zsclip, coop, cocoop, kgcoop and ckcoop over three seeds on the built-in world's"
+          + " datasets with the project's pretrained mini-CLIP, then prints the Base / New / HM table and writes the"
+          + " report (Markdown, CSV, LaTeX, PNG) and the run results under --out. The world is generated on first use."
+          + " A second call reuses everything already finished."
     })
 public final class DemoCommand implements Callable<Integer> {
+  /** The seed of the demo world (the mini-CLIP was pretrained on the world of seed 1 too). */
+  static final long WORLD_SEED = 1;
+
+  /** Settings {@code --quick} adds to every study: one seed, one small dataset, few epochs. */
+  static final List<String> QUICK = List.of(
+      "study.seeds=1", "study.datasets=world_shapes", "study.targets=", "train.epochs=2");
+
   @Spec CommandSpec spec;
 
-  @Option(names = "--out", defaultValue = "ckcoop-demo", paramLabel = "DIR", description = "Output folder (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--out", defaultValue = "ckcoop-demo", paramLabel = "DIR",
+      description = "Output folder: world/, cache/, results/ and report/ (default: ${DEFAULT-VALUE}).")
   Path out;
 
-  @Option(names = "--images", defaultValue = "12", paramLabel = "N", description = "Number of images (default: ${DEFAULT-VALUE}).")
-  int imageCount;
+  @Option(names = "--quick", description = "A smoke test: one seed, one dataset (world_shapes), two epochs; results under <out>/quick.")
+  boolean quick;
 
-  @Option(names = "--seed", defaultValue = "0", description = "Seed of the random weights and images (default: ${DEFAULT-VALUE}).")
-  long seed;
+  @Option(names = "--cross-dataset", description = "Also runs cross-dataset transfer (train on world_objects, test on the other datasets).")
+  boolean crossDataset;
+
+  @Option(names = "--domain-generalization",
+      description = "Also runs domain generalization (train on world_objects at night, test on its photo, sketch and pixelated variants).")
+  boolean domainGeneralization;
+
+  @Option(names = "--only-extra", description = "With --cross-dataset / --domain-generalization: skips base-to-new.")
+  boolean onlyExtra;
+
+  @Option(names = "--backbone", paramLabel = "DIR", description = "Checkpoint to use instead of the shipped models/mini-clip.")
+  Path backbone;
+
+  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Overrides a setting of every demo study (repeatable).")
+  List<String> overrides = new ArrayList<>();
 
   @Override
   public Integer call() {
     PrintWriter o = spec.commandLine().getOut();
     long start = System.nanoTime();
-    Path hf = out.resolve("tiny-clip-hf");
-    Path openai = out.resolve("tiny-clip-openai");
-    var architecture = RandomCheckpoints.preset("tiny");
-    RandomCheckpoints.write(hf, architecture, CheckpointLayout.named("huggingface"), StorageType.F16, seed);
-    RandomCheckpoints.write(openai, architecture, CheckpointLayout.named("openai"), StorageType.BF16, seed);
-    o.printf(Locale.ROOT, "1. wrote a random tiny CLIP (%,d parameters, seed %d) twice:%n   %s (Hugging Face, F16)%n   %s (OpenAI/open_clip, BF16)%n",
-        architecture.parameterCount(), seed, hf, openai);
-    List<Path> images = SampleImages.write(out.resolve("images"), imageCount, 64, 48, seed);
-    List<String> captions = new ArrayList<>();
-    for (int i = 0; i < Math.min(imageCount, 12); i++) {
-      captions.add(SampleImages.caption(i));
+    Path home = repository();
+    Path folder = (quick ? out.resolve("quick") : out).toAbsolutePath().normalize();
+    Path checkpoint = (backbone != null ? backbone : home.resolve("models/mini-clip")).toAbsolutePath().normalize();
+    if (!Files.isDirectory(checkpoint) && !Files.isRegularFile(checkpoint)) {
+      throw new InputException(checkpoint, "the demo's mini-CLIP checkpoint is missing; it ships in the repository"
+          + " (models/mini-clip) and `ckcoop pretrain --output models/mini-clip` rebuilds it (docs/pretrain.md)");
     }
-    o.printf(Locale.ROOT, "2. rendered %d images (64x48 PNG) into %s%n", images.size(), out.resolve("images"));
-
-    float[][] imageFeatures = new float[2][];
-    float[][] textFeatures = new float[2][];
-    String[] identities = new String[2];
-    Path[] folders = {hf, openai};
-    for (int k = 0; k < 2; k++) {
-      try (ClipBackbone backbone = ClipBackbone.load(folders[k], BackboneOptions.defaults())) {
-        FeatureEncoder encoder = new FeatureEncoder(backbone, 8);
-        imageFeatures[k] = encoder.encodeImages(images, n -> { });
-        long[][] tokens = backbone.tokenizer().tokenize(captions, architecture.contextLength());
-        textFeatures[k] = encoder.encodeTokens(tokens, n -> { });
-        identities[k] = backbone.identity();
-        Path file = out.resolve("features-" + folders[k].getFileName() + ".safetensors");
-        FeatureFile.write(file, backbone, encoder.preprocessor().toString(), images, imageFeatures[k], captions, tokens,
-            textFeatures[k], List.of());
-        o.printf(Locale.ROOT, "3.%d encoded %d images and %d captions with %s -> %s%n", k + 1, images.size(), captions.size(),
-            folders[k].getFileName(), file);
+    WorldManifest world = WorldDatasets.ensure(out.toAbsolutePath().normalize().resolve("world"), WORLD_SEED);
+    o.printf(Locale.ROOT, "world: %d datasets in %s%n", world.datasets().size(), world.root());
+    o.flush();
+    Path results = folder.resolve("results");
+    for (String protocol : protocols()) {
+      Path config = home.resolve("configs/demo").resolve(protocol + ".yaml");
+      Study study = StudyFile.read(config, studyOverrides(config, world, checkpoint, folder));
+      StudyProgress progress = new StudyProgress(o);
+      try {
+        StudyRunner.run(study, StudyOptions.defaults(), progress);
+      } finally {
+        progress.closeBars();
       }
     }
-    o.printf(Locale.ROOT, "4. backbone identity, Hugging Face layout: %s%n", identities[0]);
-    o.printf(Locale.ROOT, "   backbone identity, OpenAI layout:       %s  (%s)%n", identities[1],
-        identities[0].equals(identities[1]) ? "same model" : "DIFFERENT");
-    double imageDiff = maxAbsDiff(imageFeatures[0], imageFeatures[1]);
-    double textDiff = maxAbsDiff(textFeatures[0], textFeatures[1]);
-    o.printf(Locale.ROOT, "   max |difference| between the layouts' features: images %.3g, texts %.3g%n", imageDiff, textDiff);
-    o.printf(Locale.ROOT, "   image feature [0] norm %.4f; caption feature [0] norm %.4f (projected, not normalised)%n",
-        norm(imageFeatures[0], 0, architecture.embedDim()), norm(textFeatures[0], 0, architecture.embedDim()));
-    o.printf(Locale.ROOT, "done in %.1f s. The weights are random, so similarities mean nothing yet;%n"
-        + "encode your own checkpoint with: bin/ckcoop encode --backbone DIR --images DIR --text \"a photo of a dog.\" --out f.safetensors%n",
-        (System.nanoTime() - start) / 1e9);
-    return identities[0].equals(identities[1]) && imageDiff == 0 && textDiff == 0 ? 0 : 1;
+    Report report = Report.load(results);
+    ReportFiles files = report.write(folder.resolve("report"), TableLayout.LEARNERS_AS_COLUMNS);
+    o.println();
+    o.print(report.markdown(TableLayout.LEARNERS_AS_COLUMNS));
+    o.printf(Locale.ROOT, "%nreport: %s (tables as Markdown, CSV, LaTeX; %d chart(s)); run results: %s%n",
+        files.markdown(), files.charts().size(), results);
+    o.printf(Locale.ROOT, "demo finished in %.0f s%n", (System.nanoTime() - start) / 1e9);
+    o.flush();
+    return 0;
   }
 
-  private static double maxAbsDiff(float[] a, float[] b) {
-    double max = 0;
-    for (int i = 0; i < a.length; i++) {
-      max = Math.max(max, Math.abs(a[i] - b[i]));
+  /** Returns the demo studies to run, by config file name. */
+  List<String> protocols() {
+    List<String> protocols = new ArrayList<>();
+    if (!onlyExtra || !(crossDataset || domainGeneralization)) {
+      protocols.add("base2new");
     }
-    return max;
+    if (crossDataset) {
+      protocols.add("cross-dataset");
+    }
+    if (domainGeneralization) {
+      protocols.add("domain-generalization");
+    }
+    return protocols;
   }
 
-  private static double norm(float[] a, int row, int width) {
-    double s = 0;
-    for (int j = 0; j < width; j++) {
-      s += (double) a[row * width + j] * a[row * width + j];
+  /**
+   * Returns the settings that place a demo study in this output folder: results, cache, the
+   * checkpoint and the root of every world dataset the config declares, then {@code --quick}'s and
+   * the user's overrides.
+   */
+  List<String> studyOverrides(Path config, WorldManifest world, Path checkpoint, Path folder) {
+    List<String> all = new ArrayList<>();
+    all.add("study.output=" + folder.resolve("results"));
+    all.add("study.cache=" + out.toAbsolutePath().normalize().resolve("cache"));
+    all.add("backbone.checkpoint=" + checkpoint);
+    for (String id : declaredDatasets(LayeredConfig.readFile(config))) {
+      all.add("datasets." + id + ".root=" + world.dataset(id).folder().toAbsolutePath());
     }
-    return Math.sqrt(s);
+    if (quick) {
+      all.addAll(QUICK);
+    }
+    all.addAll(overrides);
+    return all;
+  }
+
+  private static TreeSet<String> declaredDatasets(Map<String, Object> keys) {
+    TreeSet<String> ids = new TreeSet<>();
+    for (String key : keys.keySet()) {
+      if (key.startsWith("datasets.") && key.endsWith(".root")) {
+        ids.add(key.substring("datasets.".length(), key.length() - ".root".length()));
+      }
+    }
+    return ids;
+  }
+
+  private static Path repository() {
+    for (String property : List.of("ckcoop.repo.dir", "ckcoop.home")) {
+      String value = System.getProperty(property);
+      if (value != null && !value.isBlank()) {
+        return Path.of(value).toAbsolutePath().normalize();
+      }
+    }
+    return Path.of("").toAbsolutePath();
   }
 }
