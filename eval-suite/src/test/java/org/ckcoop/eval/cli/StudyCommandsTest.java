@@ -6,6 +6,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.ckcoop.backbone.checkpoint.CheckpointLayout;
 import org.ckcoop.backbone.checkpoint.RandomCheckpoints;
 import org.ckcoop.backbone.safetensors.StorageType;
@@ -81,5 +83,61 @@ class StudyCommandsTest {
     assertThat(run("sweep", "--config", experiment.toString())).isEqualTo(2);
     assertThat(err.toString()).contains("Error: Missing required argument (specify one of these): (--grid=FILE |"
         + " --vary=KEY=V1,V2,...").contains("--shard=I/N            Runs only slice I (from 0) of N");
+  }
+
+  /**
+   * Issue 6's done-when on a fabricated EuroSAT in CoOp's DATA layout: one {@code run} command trains and
+   * tests all five learners over two seeds (base2new, the shipped recipes cut to one epoch), and
+   * {@code report} turns the ten run files into the Base / New / HM table with a column per learner and a chart.
+   */
+  @Test
+  void runAndReportAllFiveLearnersOnACoopLayoutDataset() throws Exception {
+    Path eurosat = dir.resolve("DATA/eurosat");
+    List<String> folders = List.of("Forest", "Pasture", "River", "SeaLake");
+    StringBuilder split = new StringBuilder("{");
+    String[] parts = {"train", "val", "test"};
+    int[] counts = {2, 1, 2};
+    for (int p = 0; p < parts.length; p++) {
+      List<String> entries = new ArrayList<>();
+      for (int label = 0; label < folders.size(); label++) {
+        String folder = folders.get(label);
+        List<Path> images = SampleImages.write(eurosat.resolve("2750").resolve(folder), counts[p], 28, 28, 10L * p + label);
+        for (Path image : images) {
+          Path renamed = Files.move(image, image.resolveSibling(parts[p] + "_" + image.getFileName()));
+          entries.add("[\"" + folder + "/" + renamed.getFileName() + "\", " + label + ", \"" + folder + "\"]");
+        }
+      }
+      split.append(p == 0 ? "" : ", ").append('"').append(parts[p]).append("\": [").append(String.join(", ", entries)).append(']');
+    }
+    Files.writeString(eurosat.resolve("split_zhou_EuroSAT.json"), split.append('}').toString());
+    Path study = Files.writeString(dir.resolve("eurosat.yaml"), String.join("\n",
+        "study:", "  protocol: base2new", "  learners: [zsclip, coop, cocoop, kgcoop, ckcoop]", "  datasets: [eurosat]",
+        "  seeds: [1, 2]", "  shots: [2]", "  cache: cache", "backbone:", "  checkpoint: clip", "datasets:", "  eurosat:",
+        "    name: EuroSAT", "    root: DATA", "    template: \"{}.\"", "split.dir: splits", "train.epochs: 1", "learner.ckcoop.k: 32", ""));
+
+    Path output = dir.resolve("results");
+    assertThat(run("run", "--config", study.toString(), "--output", output.toString())).as(err.toString()).isZero();
+    for (String learner : List.of("zsclip", "coop", "cocoop", "kgcoop", "ckcoop")) {
+      for (int seed = 1; seed <= 2; seed++) {
+        RunResult r = RunResult.read(output.resolve("base2new/" + learner + "/eurosat/shots2/seed" + seed + "/run.json"));
+        assertThat(r.tests()).extracting(RunResult.TestResult::subset).containsExactly("base", "new");
+        // base = the first two of the four labels, new = the other two
+        assertThat(r.tests().get(0).classes()).isEqualTo(2);
+        assertThat(r.tests().get(0).examples()).isEqualTo(4);
+        // EuroSAT's class-name cleaning reached the tests
+        assertThat(r.tests().get(1).perClass()).containsOnlyKeys("River", "Sea or Lake");
+      }
+    }
+    assertThat(run("report", "--results", output.toString())).as(err.toString()).isZero();
+    String table = out.toString();
+    assertThat(table).containsPattern("\\| Dataset +\\| Set +\\| +zsclip \\| +coop \\| +cocoop \\| +kgcoop \\| +ckcoop \\|")
+        .containsPattern("\\| EuroSAT +\\| Base +\\|").containsPattern("\\| +\\| HM +\\|")
+        .contains("Seeds: 1, 2.");
+    assertThat(output.resolve("report/report.md")).isRegularFile();
+    try (var files = Files.list(output.resolve("report"))) {
+      assertThat(files.map(f -> f.getFileName().toString()).toList())
+          .anyMatch(n -> n.endsWith(".png")).anyMatch(n -> n.endsWith(".csv")).anyMatch(n -> n.endsWith(".tex"))
+          .contains("summary.json");
+    }
   }
 }
