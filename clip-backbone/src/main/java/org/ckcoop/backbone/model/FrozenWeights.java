@@ -12,7 +12,7 @@ import org.ckcoop.backbone.checkpoint.FloatTensor;
  * never require gradients, in the compute type of the chosen precision (layer-norm parameters stay
  * F32).
  */
-final class FrozenWeights {
+final class FrozenWeights implements TowerWeights {
   private final Map<String, FloatTensor> source;
   private final NDManager manager;
   private final Precision precision;
@@ -24,23 +24,27 @@ final class FrozenWeights {
   }
 
   /** Returns the named weight in the compute type. */
-  NDArray matrix(String name) {
+  @Override
+  public NDArray matrix(String name) {
     return upload(tensor(name).data(), new Shape(tensor(name).shape()), true);
   }
 
   /** Returns the named weight reshaped, in the compute type. */
-  NDArray matrix(String name, Shape shape) {
+  @Override
+  public NDArray matrix(String name, Shape shape) {
     return upload(tensor(name).data(), shape, true);
   }
 
   /** Returns the transpose of a 2-D weight, in the compute type. */
-  NDArray transposed(String name) {
+  @Override
+  public NDArray transposed(String name) {
     FloatTensor t = tensor(name).transpose();
     return upload(t.data(), new Shape(t.shape()), true);
   }
 
   /** Returns a weight that stays F32 in every precision (layer-norm parameters, lookup tables). */
-  NDArray norm(String name) {
+  @Override
+  public NDArray norm(String name) {
     return upload(tensor(name).data(), new Shape(tensor(name).shape()), false);
   }
 
@@ -50,7 +54,8 @@ final class FrozenWeights {
    * that lives only as long as its handle, and autograd keeps a reference to it for the backward pass
    * after a block's scope has closed the handle.
    */
-  NDArray constant(float value) {
+  @Override
+  public NDArray constant(float value) {
     return upload(new float[] {value}, new Shape(), true);
   }
 

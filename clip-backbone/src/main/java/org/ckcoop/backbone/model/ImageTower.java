@@ -25,7 +25,7 @@ final class ImageTower {
   private final NDArray lnPostBias;
   private final NDArray projection;
 
-  ImageTower(FrozenWeights w, ClipArchitecture architecture) {
+  ImageTower(TowerWeights w, ClipArchitecture architecture) {
     this.architecture = architecture;
     int p = architecture.patchSize();
     patchWeight = w.matrix("visual.conv1.weight", new Shape(architecture.vision().width(), 3L * p * p));

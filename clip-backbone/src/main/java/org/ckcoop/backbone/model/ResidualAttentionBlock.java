@@ -30,7 +30,7 @@ final class ResidualAttentionBlock {
   private final NDArray queryScale;
   private final NDArray quickGeluFactor;
 
-  ResidualAttentionBlock(FrozenWeights weights, String prefix, TowerShape shape) {
+  ResidualAttentionBlock(TowerWeights weights, String prefix, TowerShape shape) {
     this.shape = shape;
     ln1Weight = weights.norm(prefix + "ln_1.weight");
     ln1Bias = weights.norm(prefix + "ln_1.bias");

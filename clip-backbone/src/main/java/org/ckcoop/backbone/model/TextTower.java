@@ -24,7 +24,7 @@ final class TextTower {
   private final NDArray lnFinalBias;
   private final NDArray projection;
 
-  TextTower(FrozenWeights w, ClipArchitecture architecture) {
+  TextTower(TowerWeights w, ClipArchitecture architecture) {
     this.architecture = architecture;
     tokenEmbedding = w.norm("token_embedding.weight"); // F32 in every precision: a lookup table
     positionalEmbedding = w.matrix("positional_embedding");

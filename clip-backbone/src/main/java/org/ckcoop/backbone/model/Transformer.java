@@ -13,7 +13,7 @@ import org.ckcoop.backbone.checkpoint.TowerShape;
 final class Transformer {
   private final List<ResidualAttentionBlock> blocks = new ArrayList<>();
 
-  Transformer(FrozenWeights weights, String prefix, TowerShape shape) {
+  Transformer(TowerWeights weights, String prefix, TowerShape shape) {
     for (int i = 0; i < shape.layers(); i++) {
       blocks.add(new ResidualAttentionBlock(weights, prefix + i + ".", shape));
     }

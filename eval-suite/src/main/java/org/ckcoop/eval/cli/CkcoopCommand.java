@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
       DictionaryCommand.class,
       EncodeCommand.class,
       LearnersCommand.class,
+      PretrainCommand.class,
       PredictCommand.class,
       RandomCheckpointCommand.class,
       RunCommand.class,
