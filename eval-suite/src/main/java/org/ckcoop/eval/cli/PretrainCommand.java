@@ -38,7 +38,7 @@ public final class PretrainCommand implements Callable<Integer> {
   String corpus;
 
   @Option(names = "--preset", defaultValue = "mini", paramLabel = "NAME",
-      description = "Model size: mini (~1.7M weights), small (~3.8M), test (tiny) (default: ${DEFAULT-VALUE}).")
+      description = "Model size: mini (~1.7M weights), small (~3.9M), test (tiny) (default: ${DEFAULT-VALUE}).")
   String preset;
 
   @Option(names = "--steps", defaultValue = "7000", description = "Optimiser steps (default: ${DEFAULT-VALUE}).")
