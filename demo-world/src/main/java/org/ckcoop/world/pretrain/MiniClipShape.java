@@ -16,7 +16,7 @@ import org.ckcoop.backbone.checkpoint.TowerShape;
 public enum MiniClipShape {
   /** The demo's model: width 128, 4 layers, 4 heads per tower, embedding 128 (~1.74M weights). */
   MINI(128, 8, 128, 4, 4),
-  /** A larger option for a longer run: width 160, 6 layers, 5 heads per tower (~3.8M weights). */
+  /** A larger option for a longer run: width 160, 6 layers, 5 heads per tower (~3.9M weights). */
   SMALL(160, 8, 160, 6, 5),
   /** A tiny model for unit tests: width 32, one layer, 2 heads, 16 px patches. */
   TEST(32, 16, 32, 1, 2);

@@ -41,8 +41,9 @@ final class PretrainReport {
     settings.recipe().forEach(recipe::put);
     recipe.put("schedule", "linear warm-up then cosine to 0 (open_clip)");
     recipe.put("optimiser", String.format(Locale.ROOT,
-        "AdamW(betas=(%s, %s), eps=%s), no weight decay on gains, biases, temperature", PretrainSettings.BETA1,
-        PretrainSettings.BETA2, PretrainSettings.EPSILON));
+        "AdamW(betas=(%s, %s), eps=%s), no weight decay on gains, biases, temperature",
+        PretrainSettings.format(PretrainSettings.BETA1), PretrainSettings.format(PretrainSettings.BETA2),
+        PretrainSettings.format(PretrainSettings.EPSILON)));
     recipe.put("loss", "symmetric InfoNCE, logit_scale trainable, clamped to ln 100");
     root.put("corpus", corpus);
     ObjectNode model = root.putObject("model");
@@ -98,8 +99,9 @@ final class PretrainReport {
         + " CLIP's initialisation from seed %d%n", r.steps(), s.batchSize(), (long) r.steps() * s.batchSize(), s.seed()));
     md.append(String.format(Locale.ROOT, "- Symmetric InfoNCE, trainable temperature clamped to ln 100; AdamW"
         + " (betas %s/%s, eps %s), peak lr %s, weight decay %s (not on gains, biases, temperature), %d warm-up"
-        + " steps then cosine decay%n", PretrainSettings.BETA1, PretrainSettings.BETA2, PretrainSettings.EPSILON,
-        s.learningRate(), s.weightDecay(), s.warmupSteps()));
+        + " steps then cosine decay%n", PretrainSettings.format(PretrainSettings.BETA1),
+        PretrainSettings.format(PretrainSettings.BETA2), PretrainSettings.format(PretrainSettings.EPSILON),
+        PretrainSettings.format(s.learningRate()), PretrainSettings.format(s.weightDecay()), s.warmupSteps()));
     md.append("- Command: `").append(commandLine).append("`\n\n");
     md.append("## Result\n\n");
     md.append(String.format(Locale.ROOT, "- Final loss %.4f, in-batch image-to-text accuracy %.1f%% (batch %d, chance"

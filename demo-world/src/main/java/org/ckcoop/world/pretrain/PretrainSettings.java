@@ -165,7 +165,8 @@ public record PretrainSettings(
         corpus, preset.label(), steps, batchSize, format(learningRate), format(weightDecay), warmupSteps, seed, threads);
   }
 
-  private static String format(double v) {
-    return String.format(Locale.ROOT, "%s", v);
+  /** Formats a number without exponent or trailing zeros ({@code 0.001}, {@code 0.000001}). */
+  static String format(double v) {
+    return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
   }
 }

@@ -263,19 +263,30 @@ public final class Pretrainer {
       }
       ClipCheckpoint initial = InitialWeights.generate(architecture, settings.seed());
       this.network = new TrainableClipNetwork(initial, device);
-      Set<String> decayed = new LinkedHashSet<>();
-      architecture.expectedShapes().forEach((name, shape) -> {
-        if (decays(name, shape)) {
-          decayed.add(name);
+      DeviceAdamW adamw = null;
+      try {
+        Set<String> decayed = new LinkedHashSet<>();
+        architecture.expectedShapes().forEach((name, shape) -> {
+          if (decays(name, shape)) {
+            decayed.add(name);
+          }
+        });
+        adamw = new DeviceAdamW(network.parameters(), decayed, PretrainSettings.BETA1, PretrainSettings.BETA2,
+            PretrainSettings.EPSILON, settings.weightDecay());
+        this.root = EngineRuntime.engine().newBaseManager(device);
+      } catch (RuntimeException e) {
+        if (adamw != null) {
+          adamw.close();
         }
-      });
-      this.optimiser = new DeviceAdamW(network.parameters(), decayed, PretrainSettings.BETA1, PretrainSettings.BETA2,
-          PretrainSettings.EPSILON, settings.weightDecay());
+        network.close();
+        renderer.shutdownNow();
+        throw e;
+      }
+      this.optimiser = adamw;
       ClipPreprocessor preprocessor = new ClipPreprocessor(architecture.imageResolution(),
           ChannelNormalization.of(initial.normalization()));
       this.batches = new PretrainBatches(corpus, preprocessor, ClipTokenizer.of(vocabulary),
           architecture.contextLength(), settings.batchSize(), settings.seed());
-      this.root = EngineRuntime.engine().newBaseManager(device);
     }
 
     String summary() {

@@ -38,7 +38,7 @@ public final class PretrainCommand implements Callable<Integer> {
   String corpus;
 
   @Option(names = "--preset", defaultValue = "mini", paramLabel = "NAME",
-      description = "Model size: mini (~1.7M weights), small (~3.8M), test (tiny) (default: ${DEFAULT-VALUE}).")
+      description = "Model size: mini (~1.7M weights), small (~3.9M), test (tiny) (default: ${DEFAULT-VALUE}).")
   String preset;
 
   @Option(names = "--steps", defaultValue = "7000", description = "Optimiser steps (default: ${DEFAULT-VALUE}).")
@@ -98,7 +98,8 @@ public final class PretrainCommand implements Callable<Integer> {
     if (output == null) {
       throw new ParameterException(spec.commandLine(), "Missing required option: '--output=DIR' (or use --benchmark N)");
     }
-    String commandLine = "ckcoop pretrain " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+    // The top-level parse result holds every argument, the subcommand's name included.
+    String commandLine = "ckcoop " + String.join(" ", spec.root().commandLine().getParseResult().originalArgs());
     PretrainResult result = new Pretrainer(settings, new Console(out, false)).run(output, resume, commandLine);
     out.printf(Locale.ROOT, "wrote %s: %,d steps, final loss %.4f, in-batch accuracy %.1f%%, %.1f min, content hash %s%n",
         result.output(), result.steps(), result.finalLoss(), result.finalAccuracy(), result.wallSeconds() / 60,
