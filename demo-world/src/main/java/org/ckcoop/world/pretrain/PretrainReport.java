@@ -30,7 +30,7 @@ final class PretrainReport {
 
   static void write(Path output, PretrainSettings settings, ClipArchitecture architecture, String corpus,
       int vocabularySize, String commandLine, PretrainResult result, List<PretrainLogRow> rows) {
-    String reproduce = "bin/ckcoop pretrain --output " + output.getFileName() + " " + settings.commandOptions();
+    String reproduce = "bin/ckcoop pretrain --output " + output + " " + settings.commandOptions();
     double meanMs = rows.stream().mapToDouble(r -> r.msPerStep()).average().orElse(Double.NaN);
     ObjectNode root = JSON.createObjectNode();
     root.put("format", FORMAT);

@@ -98,8 +98,12 @@ public final class PretrainCommand implements Callable<Integer> {
     if (output == null) {
       throw new ParameterException(spec.commandLine(), "Missing required option: '--output=DIR' (or use --benchmark N)");
     }
-    // The top-level parse result holds every argument, the subcommand's name included.
-    String commandLine = "ckcoop " + String.join(" ", spec.root().commandLine().getParseResult().originalArgs());
+    // The arguments after the subcommand's name (picocli may list that name more than once).
+    java.util.List<String> args = new java.util.ArrayList<>(spec.root().commandLine().getParseResult().originalArgs());
+    while (!args.isEmpty() && args.get(0).equals(spec.name())) {
+      args.remove(0);
+    }
+    String commandLine = "ckcoop " + spec.name() + (args.isEmpty() ? "" : " " + String.join(" ", args));
     PretrainResult result = new Pretrainer(settings, new Console(out, false)).run(output, resume, commandLine);
     out.printf(Locale.ROOT, "wrote %s: %,d steps, final loss %.4f, in-batch accuracy %.1f%%, %.1f min, content hash %s%n",
         result.output(), result.steps(), result.finalLoss(), result.finalAccuracy(), result.wallSeconds() / 60,
