@@ -81,8 +81,9 @@ public final class DemoCommand implements Callable<Integer> {
     Path folder = (quick ? out.resolve("quick") : out).toAbsolutePath().normalize();
     Path checkpoint = (backbone != null ? backbone : home.resolve("models/mini-clip")).toAbsolutePath().normalize();
     if (!Files.isDirectory(checkpoint) && !Files.isRegularFile(checkpoint)) {
-      throw new InputException(checkpoint, "the demo's mini-CLIP checkpoint is missing; it ships in the repository"
-          + " (models/mini-clip) and `ckcoop pretrain --output models/mini-clip` rebuilds it (docs/pretrain.md)");
+      throw new InputException(checkpoint, backbone != null ? "no such checkpoint folder or file (--backbone)"
+          : "the demo's mini-CLIP checkpoint is missing; it ships in the repository (models/mini-clip) and"
+              + " `ckcoop pretrain --output models/mini-clip` rebuilds it (docs/pretrain.md)");
     }
     WorldManifest world = WorldDatasets.ensure(out.toAbsolutePath().normalize().resolve("world"), WORLD_SEED);
     o.printf(Locale.ROOT, "world: %d datasets in %s%n", world.datasets().size(), world.root());
