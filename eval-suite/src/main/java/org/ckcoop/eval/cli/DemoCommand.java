@@ -54,7 +54,7 @@ public final class DemoCommand implements Callable<Integer> {
       description = "Output folder: world/, cache/, results/ and report/ (default: ${DEFAULT-VALUE}).")
   Path out;
 
-  @Option(names = "--quick", description = "A smoke test (about 30 s): one seed, world_shapes only; results under <out>/quick.")
+  @Option(names = "--quick", description = "A smoke test (seconds): one seed, world_shapes only; results under <out>/quick.")
   boolean quick;
 
   @Option(names = "--cross-dataset", description = "Also runs cross-dataset transfer (train on world_objects, test on the other datasets).")
