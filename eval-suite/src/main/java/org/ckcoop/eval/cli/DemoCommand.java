@@ -20,6 +20,7 @@ import org.ckcoop.eval.study.StudyOptions;
 import org.ckcoop.eval.study.StudyRunner;
 import org.ckcoop.world.dataset.WorldDatasets;
 import org.ckcoop.world.dataset.WorldManifest;
+import org.ckcoop.world.pretrain.WorldPretrainCorpus;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -42,11 +43,11 @@ import picocli.CommandLine.Spec;
           + " A second call reuses everything already finished."
     })
 public final class DemoCommand implements Callable<Integer> {
-  /** The seed of the demo world (the mini-CLIP was pretrained on the world of seed 1 too). */
-  static final long WORLD_SEED = 1;
+  /** The setting {@code --quick} adds to every study: one seed. */
+  static final String QUICK_SEEDS = "study.seeds=1";
 
-  /** Settings {@code --quick} adds to every study: one seed, the small dataset (8 classes) only. */
-  static final List<String> QUICK = List.of("study.seeds=1", "study.datasets=world_shapes");
+  /** The setting {@code --quick} adds to base-to-new: the small dataset (8 classes) only. */
+  static final String QUICK_DATASETS = "study.datasets=world_shapes";
 
   @Spec CommandSpec spec;
 
@@ -80,21 +81,23 @@ public final class DemoCommand implements Callable<Integer> {
     }
     PrintWriter o = spec.commandLine().getOut();
     long start = System.nanoTime();
-    Path home = repository();
-    Path folder = (quick ? out.resolve("quick") : out).toAbsolutePath().normalize();
+    Path home = StudyFile.repositoryFolders().stream().findFirst().orElse(Path.of("").toAbsolutePath());
+    Path root = out.toAbsolutePath().normalize();
+    Path folder = quick ? root.resolve("quick") : root;
     Path checkpoint = (backbone != null ? backbone : home.resolve("models/mini-clip")).toAbsolutePath().normalize();
     if (!Files.isDirectory(checkpoint) && !Files.isRegularFile(checkpoint)) {
       throw new InputException(checkpoint, backbone != null ? "no such checkpoint folder or file (--backbone)"
           : "the demo's mini-CLIP checkpoint is missing; it ships in the repository (models/mini-clip) and"
               + " `ckcoop pretrain --output models/mini-clip` rebuilds it (docs/pretrain.md)");
     }
-    WorldManifest world = WorldDatasets.ensure(out.toAbsolutePath().normalize().resolve("world"), WORLD_SEED);
+    // the world the mini-CLIP was pretrained on
+    WorldManifest world = WorldDatasets.ensure(root.resolve("world"), WorldPretrainCorpus.WORLD_SEED);
     o.printf(Locale.ROOT, "world: %d datasets in %s%n", world.datasets().size(), world.root());
     o.flush();
     Path results = folder.resolve("results");
     for (String protocol : protocols()) {
       Path config = home.resolve("configs/demo").resolve(protocol + ".yaml");
-      Study study = StudyFile.read(config, studyOverrides(config, world, checkpoint, folder));
+      Study study = StudyFile.read(config, studyOverrides(protocol, config, world, checkpoint, root, folder));
       StudyProgress progress = new StudyProgress(o);
       try {
         StudyRunner.run(study, StudyOptions.defaults(), progress);
@@ -133,19 +136,19 @@ public final class DemoCommand implements Callable<Integer> {
    * checkpoint and the root of every world dataset the config declares, then {@code --quick}'s and
    * the user's overrides.
    */
-  List<String> studyOverrides(Path config, WorldManifest world, Path checkpoint, Path folder) {
+  List<String> studyOverrides(String protocol, Path config, WorldManifest world, Path checkpoint, Path root, Path folder) {
     List<String> all = new ArrayList<>();
     all.add("study.output=" + folder.resolve("results"));
-    all.add("study.cache=" + out.toAbsolutePath().normalize().resolve("cache"));
+    all.add("study.cache=" + root.resolve("cache"));
     all.add("backbone.checkpoint=" + checkpoint);
     for (String id : declaredDatasets(LayeredConfig.readFile(config))) {
       all.add("datasets." + id + ".root=" + world.dataset(id).folder().toAbsolutePath());
     }
     if (quick) {
       // one seed everywhere; the small dataset only where it is a training dataset of its own
-      all.add(QUICK.get(0));
-      if (config.getFileName().toString().equals("base2new.yaml")) {
-        all.add(QUICK.get(1));
+      all.add(QUICK_SEEDS);
+      if (protocol.equals("base2new")) {
+        all.add(QUICK_DATASETS);
       }
     }
     all.addAll(overrides);
@@ -160,15 +163,5 @@ public final class DemoCommand implements Callable<Integer> {
       }
     }
     return ids;
-  }
-
-  private static Path repository() {
-    for (String property : List.of("ckcoop.repo.dir", "ckcoop.home")) {
-      String value = System.getProperty(property);
-      if (value != null && !value.isBlank()) {
-        return Path.of(value).toAbsolutePath().normalize();
-      }
-    }
-    return Path.of("").toAbsolutePath();
   }
 }

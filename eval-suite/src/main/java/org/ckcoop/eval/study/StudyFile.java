@@ -323,15 +323,27 @@ public final class StudyFile {
     return out;
   }
 
-  /** Returns the repository's {@code configs/learners}, from {@code ckcoop.repo.dir} or {@code ckcoop.home}. */
-  static Path repositoryConfigs() {
+  /**
+   * Returns the folders that may be the repository's checkout, in order: the system properties
+   * {@code ckcoop.repo.dir} (tests) and {@code ckcoop.home} (the launcher), those that are set.
+   */
+  public static List<Path> repositoryFolders() {
+    List<Path> folders = new ArrayList<>();
     for (String property : List.of("ckcoop.repo.dir", "ckcoop.home")) {
       String dir = System.getProperty(property);
       if (dir != null && !dir.isBlank()) {
-        Path configs = Path.of(dir).toAbsolutePath().normalize().resolve("configs").resolve("learners");
-        if (Files.isDirectory(configs)) {
-          return configs;
-        }
+        folders.add(Path.of(dir).toAbsolutePath().normalize());
+      }
+    }
+    return folders;
+  }
+
+  /** Returns the repository's {@code configs/learners}, from {@code ckcoop.repo.dir} or {@code ckcoop.home}. */
+  static Path repositoryConfigs() {
+    for (Path dir : repositoryFolders()) {
+      Path configs = dir.resolve("configs").resolve("learners");
+      if (Files.isDirectory(configs)) {
+        return configs;
       }
     }
     return null;
