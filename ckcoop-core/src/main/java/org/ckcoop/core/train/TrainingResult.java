@@ -1,11 +1,10 @@
 package org.ckcoop.core.train;
 
+import org.ckcoop.backbone.files.AtomicWrite;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import org.ckcoop.backbone.InputException;
 
@@ -31,9 +30,7 @@ public record TrainingResult(
   /** Writes this result as JSON, atomically. */
   public void write(Path file) {
     try {
-      Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
-      JSON.writeValue(tmp.toFile(), this);
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      AtomicWrite.bytes(file, JSON.writeValueAsBytes(this));
     } catch (IOException e) {
       throw new InputException(file, "cannot write the result: " + e.getMessage(), e);
     }

@@ -1,5 +1,6 @@
 package org.ckcoop.backbone.checkpoint;
 
+import org.ckcoop.backbone.files.AtomicWrite;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -7,7 +8,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /** Reads and writes the JSON config files of checkpoint layouts, with errors naming file and key. */
 final class ConfigFiles {
@@ -29,9 +29,7 @@ final class ConfigFiles {
 
   static void write(Path file, ObjectNode node) {
     try {
-      Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
-      Files.writeString(tmp, JSON.writeValueAsString(node) + "\n");
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      AtomicWrite.text(file, JSON.writeValueAsString(node) + "\n");
     } catch (IOException e) {
       throw new CheckpointException(file, "cannot write: " + e.getMessage(), e);
     }

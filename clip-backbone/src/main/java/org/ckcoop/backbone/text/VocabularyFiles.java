@@ -1,5 +1,6 @@
 package org.ckcoop.backbone.text;
 
+import org.ckcoop.backbone.files.AtomicWrite;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
@@ -17,7 +18,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -309,10 +309,8 @@ final class VocabularyFiles {
   }
 
   private static void writeAtomically(Path file, byte[] bytes) {
-    Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
     try {
-      Files.write(tmp, bytes);
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      AtomicWrite.bytes(file, bytes);
     } catch (IOException e) {
       throw new TokenizerException(file, "cannot write: " + e.getMessage(), e);
     }

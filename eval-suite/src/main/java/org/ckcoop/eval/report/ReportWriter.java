@@ -1,10 +1,10 @@
 package org.ckcoop.eval.report;
 
+import org.ckcoop.backbone.files.AtomicWrite;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -67,13 +67,7 @@ public final class ReportWriter {
 
   private static Path write(Path file, byte[] bytes) {
     try {
-      Path tmp = file.toAbsolutePath().resolveSibling("." + file.getFileName() + "." + java.util.UUID.randomUUID() + ".tmp");
-      try {
-        Files.write(tmp, bytes);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      } finally {
-        Files.deleteIfExists(tmp);
-      }
+      AtomicWrite.bytes(file, bytes);
     } catch (IOException e) {
       throw new InputException(file, "cannot write the report file: " + e.getMessage(), e);
     }

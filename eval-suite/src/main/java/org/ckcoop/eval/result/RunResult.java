@@ -1,5 +1,6 @@
 package org.ckcoop.eval.result;
 
+import org.ckcoop.backbone.files.AtomicWrite;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -7,7 +8,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
@@ -120,14 +120,7 @@ public record RunResult(
   public void write(Path file) {
     try {
       Files.createDirectories(file.toAbsolutePath().getParent());
-      // Default permissions (createTempFile would make it 0600, unreadable to others sharing the results).
-      Path tmp = file.toAbsolutePath().resolveSibling("." + file.getFileName() + "." + java.util.UUID.randomUUID() + ".tmp");
-      try {
-        JSON.writeValue(tmp.toFile(), this);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      } finally {
-        Files.deleteIfExists(tmp);
-      }
+      AtomicWrite.bytes(file, JSON.writeValueAsBytes(this));
     } catch (IOException e) {
       throw new InputException(file, "cannot write the run result: " + e.getMessage(), e);
     }
