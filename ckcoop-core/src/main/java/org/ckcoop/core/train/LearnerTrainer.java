@@ -199,6 +199,7 @@ public final class LearnerTrainer {
       l.onEpochStart(epoch, train.epochs(), steps, lr);
     }
     double lossSum = 0;
+    double lastFinite = Double.NaN;
     int correct = 0;
     int seen = 0;
     Map<String, NDArray> parameters = job.learner().trainableParameters();
@@ -245,7 +246,8 @@ public final class LearnerTrainer {
                   + "%s. Lower optim.lr or check the data.",
               loss, epoch + 1, step + 1, lr, Float.isFinite(loss) ? " and a gradient is not finite" : "",
               done > 0 ? "The last good checkpoint (epoch " + done + ") is kept at " + checkpoint
-                  : "No epoch had finished, so there is no checkpoint"));
+                  : "No epoch had finished, so there is no checkpoint"),
+              epoch + 1, step + 1, done, lastFinite, done > 0 ? checkpoint : null);
         }
         for (Map.Entry<String, NDArray> p : parameters.entrySet()) {
           float[] values = p.getValue().toFloatArray();
@@ -253,6 +255,7 @@ public final class LearnerTrainer {
           TrainableArrays.overwrite(p.getValue(), values);
         }
         lossSum += loss;
+        lastFinite = loss;
         correct += hits;
         seen += n;
         for (TrainingListener l : job.listeners()) {
