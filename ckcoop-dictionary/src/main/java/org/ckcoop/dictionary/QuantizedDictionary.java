@@ -73,9 +73,14 @@ public final class QuantizedDictionary {
     return row;
   }
 
-  /** Returns {@code D_com} as a new [k, width] float32 array owned by {@code manager}. */
+  /**
+   * Returns {@code D_com} as a new [k, width] float32 array owned by {@code manager}, its memory the
+   * engine's own (a copy, never a view of a Java buffer that autograd could outlive).
+   */
   public NDArray toNDArray(NDManager manager) {
-    return manager.create(centroids.clone(), new Shape(k, width));
+    try (NDArray javaBacked = manager.create(centroids, new Shape(k, width))) {
+      return javaBacked.duplicate();
+    }
   }
 
   /** Returns the number of dictionary rows. */

@@ -244,7 +244,7 @@ public final class ClipBackbone implements AutoCloseable {
     for (int i = 0; i < rows.length; i++) {
       System.arraycopy(rows[i], 0, flat, i * length, length);
     }
-    return target.create(flat, new Shape(rows.length, length));
+    return EngineArrays.of(target, flat, new Shape(rows.length, length));
   }
 
   /**
@@ -253,7 +253,7 @@ public final class ClipBackbone implements AutoCloseable {
    */
   public NDArray tokenEmbeddingTable(NDManager target) {
     NDArray table = network.tokenEmbedding();
-    return target.create(table.toFloatArray(), table.getShape());
+    return EngineArrays.of(target, table.toFloatArray(), table.getShape());
   }
 
   /** Releases the weights. */

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.List;
 import java.util.Map;
+import org.ckcoop.backbone.EngineArrays;
 import org.ckcoop.backbone.ClipBackbone;
 import org.ckcoop.backbone.checkpoint.FloatTensor;
 import org.ckcoop.baselines.coop.CoOpLearner;
@@ -77,10 +78,10 @@ public final class KgCoOpLearner implements PromptLearner {
     if (s.dimension() != 2 || s.get(0) != classes || s.get(1) != embed) {
       throw new IllegalArgumentException("text features have shape " + s + ", expected (" + classes + ", " + embed + ")");
     }
-    NDArray hand = manager.create(reference(), new Shape(classes, embed));
+    NDArray hand = EngineArrays.of(manager, reference(), new Shape(classes, embed));
     NDArray unit = textFeatures.div(textFeatures.norm(new int[] {-1}, true));
     NDArray meanCos = unit.mul(hand).sum(new int[] {-1}).mean();
-    return manager.create(1f).sub(meanCos).mul(manager.create(weight));
+    return EngineArrays.scalar(manager, 1f).sub(meanCos).mul(EngineArrays.scalar(manager, weight));
   }
 
   @Override

@@ -13,6 +13,7 @@ import org.ckcoop.backbone.checkpoint.FloatTensor;
 import org.ckcoop.baselines.StateTensors;
 import org.ckcoop.core.learner.LearnerContext;
 import org.ckcoop.core.learner.PromptLearner;
+import org.ckcoop.backbone.EngineArrays;
 
 /**
  * Zero-shot CLIP: hand-crafted prompts, nothing to learn. The class features are computed once per
@@ -70,7 +71,7 @@ public final class ZsClipLearner implements PromptLearner {
 
   @Override
   public NDArray textFeatures(NDManager target, NDArray imageFeatures) {
-    return target.create(features, new Shape(classNames.size(), backbone.architecture().embedDim()));
+    return EngineArrays.of(target, features, new Shape(classNames.size(), backbone.architecture().embedDim()));
   }
 
   @Override

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.ckcoop.backbone.EngineArrays;
 import org.ckcoop.backbone.ClipBackbone;
 import org.ckcoop.backbone.EngineRuntime;
 import org.ckcoop.backbone.InputException;
@@ -38,6 +39,8 @@ public final class CkCoOpLearner implements PromptLearner {
   private final NDManager manager;
   private final NDArray coefficients;
   private final NDArray dictionary;
+  /** The Kronecker part's weight alpha as an engine-owned 0-d array (never a Java number under the collector). */
+  private final NDArray alpha;
   private final NDList factors;
   private final KroneckerShape shape;
   private ContextPrompts prompts;
@@ -64,7 +67,8 @@ public final class CkCoOpLearner implements PromptLearner {
     this.manager = EngineRuntime.engine().newBaseManager(backbone.device());
     try {
       this.coefficients = TrainableArrays.create(manager, initial, new Shape(nCtx, k));
-      this.dictionary = manager.create(centroids, new Shape(k, width));
+      this.dictionary = EngineArrays.of(manager, centroids, new Shape(k, width));
+      this.alpha = EngineArrays.scalar(manager, (float) settings.alpha());
       this.factors = new KroneckerInit(context.seed() ^ 0x5DEECE66DL, settings.factorInitStd()).create(manager, shape);
       if (settings.useKronecker()) {
         factors.forEach(f -> f.setRequiresGradient(true));
@@ -108,7 +112,7 @@ public final class CkCoOpLearner implements PromptLearner {
     if (settings.useKronecker()) {
       NDArray kron = Kronecker.product(step, factors);
       if (settings.alpha() != 1.0) {
-        kron = kron.mul((float) settings.alpha());
+        kron = kron.mul(alpha);
       }
       bases = bases == null ? kron : bases.add(kron);
     }

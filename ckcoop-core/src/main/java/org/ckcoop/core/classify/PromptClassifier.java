@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
+import org.ckcoop.backbone.EngineArrays;
 import org.ckcoop.backbone.ClipBackbone;
 import org.ckcoop.backbone.EngineRuntime;
 import org.ckcoop.core.learner.PromptLearner;
@@ -28,7 +29,7 @@ public final class PromptClassifier {
     NDArray cosine = text.getShape().dimension() == 2
         ? image.matMul(text.transpose())
         : text.matMul(image.expandDims(2)).squeeze(2);
-    return cosine.mul((float) Math.exp(logitScale));
+    return cosine.mul(EngineArrays.scalar(cosine.getManager(), (float) Math.exp(logitScale)));
   }
 
   /** Returns the mean cross-entropy of {@code logits} [B, C] against {@code labels} [B] (int64). */
@@ -58,7 +59,7 @@ public final class PromptClassifier {
         try (NDManager step = root.newSubManager()) {
           float[] rows = new float[n * embed];
           System.arraycopy(features, start * embed, rows, 0, n * embed);
-          NDArray image = step.create(rows, new Shape(n, embed));
+          NDArray image = EngineArrays.of(step, rows, new Shape(n, embed));
           NDArray text = shared != null ? shared.get(step, new NDIndex("...")) : learner.textFeatures(step, image);
           float[] batch = logits(image, text, backbone.logitScale()).toFloatArray();
           System.arraycopy(batch, 0, out, start * classes, n * classes);

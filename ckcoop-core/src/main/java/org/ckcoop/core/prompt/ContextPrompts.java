@@ -10,6 +10,7 @@ import org.ckcoop.backbone.ClipBackbone;
 import org.ckcoop.backbone.EngineRuntime;
 import org.ckcoop.backbone.InputException;
 import org.ckcoop.backbone.text.ClipTokenizer;
+import org.ckcoop.backbone.EngineArrays;
 
 /**
  * The fixed part of CoOp-style soft prompts for a list of classes, and the placement of learned
@@ -114,7 +115,7 @@ public final class ContextPrompts implements AutoCloseable {
     }
     float[] fixed;
     try (NDManager tmp = EngineRuntime.engine().newBaseManager(backbone.device())) {
-      fixed = backbone.embedTokens(tmp.create(flat, new Shape(classes, cut))).toFloatArray();
+      fixed = backbone.embedTokens(EngineArrays.of(tmp, flat, new Shape(classes, cut))).toFloatArray();
     }
     float[] placement = new float[classes * cut * nCtx];
     for (int c = 0; c < classes; c++) {
@@ -125,8 +126,8 @@ public final class ContextPrompts implements AutoCloseable {
       }
     }
     NDManager manager = EngineRuntime.engine().newBaseManager(backbone.device());
-    NDArray fixedArray = manager.create(fixed, new Shape(classes, cut, width));
-    NDArray placementArray = manager.create(placement, new Shape(classes, cut, nCtx));
+    NDArray fixedArray = EngineArrays.of(manager, fixed, new Shape(classes, cut, width));
+    NDArray placementArray = EngineArrays.of(manager, placement, new Shape(classes, cut, nCtx));
     manager.cap();
     return new ContextPrompts(List.copyOf(classNames), nCtx, width, eot, manager, fixedArray, placementArray);
   }
@@ -204,7 +205,7 @@ public final class ContextPrompts implements AutoCloseable {
     int[] ids = backbone.tokenizer().encode(words);
     long[] longs = Arrays.stream(ids).asLongStream().toArray();
     try (NDManager tmp = EngineRuntime.engine().newBaseManager(backbone.device())) {
-      return backbone.embedTokens(tmp.create(longs, new Shape(1, longs.length))).toFloatArray();
+      return backbone.embedTokens(EngineArrays.of(tmp, longs, new Shape(1, longs.length))).toFloatArray();
     }
   }
 

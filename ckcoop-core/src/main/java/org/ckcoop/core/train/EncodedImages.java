@@ -18,6 +18,7 @@ import org.ckcoop.backbone.InputException;
 import org.ckcoop.backbone.image.ChannelNormalization;
 import org.ckcoop.backbone.image.ClipPreprocessor;
 import org.ckcoop.backbone.image.TrainAugmentation;
+import org.ckcoop.backbone.EngineArrays;
 
 /**
  * Training examples read from image files and encoded by the frozen image tower when the trainer asks
@@ -92,7 +93,7 @@ public final class EncodedImages implements TrainingData {
       System.arraycopy(tensor, 0, pixels, k * size, size);
     }
     try (NDManager m = EngineRuntime.engine().newBaseManager(backbone.device())) {
-      float[] features = backbone.encodeImages(m.create(pixels, new Shape(examples.length, 3, r, r))).toFloatArray();
+      float[] features = backbone.encodeImages(EngineArrays.of(m, pixels, new Shape(examples.length, 3, r, r))).toFloatArray();
       System.arraycopy(features, 0, target, offset, features.length);
     }
   }

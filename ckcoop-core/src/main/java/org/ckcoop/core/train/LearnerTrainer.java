@@ -37,6 +37,7 @@ import org.ckcoop.core.optim.LearningRateSchedule;
 import org.ckcoop.core.optim.Optimizer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.ckcoop.backbone.EngineArrays;
 
 /**
  * Trains any {@link PromptLearner} on labelled image features with one recipe, so that a comparison
@@ -218,8 +219,8 @@ public final class LearnerTrainer {
         int hits = 0;
         Map<String, float[]> gradients = new LinkedHashMap<>();
         try (NDManager manager = root.newSubManager()) {
-          NDArray image = manager.create(features, new Shape(n, width));
-          NDArray target = manager.create(labels, new Shape(n));
+          NDArray image = EngineArrays.of(manager, features, new Shape(n, width));
+          NDArray target = EngineArrays.of(manager, labels, new Shape(n));
           try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
             NDArray text = job.learner().textFeatures(manager, image);
             NDArray logits = PromptClassifier.logits(image, text, job.backbone().logitScale());
@@ -276,9 +277,9 @@ public final class LearnerTrainer {
     if (!parameter.hasGradient()) {
       return new float[Math.toIntExact(parameter.getShape().size())];
     }
-    try (NDArray gradient = parameter.getGradient()) {
+    try (NDArray gradient = parameter.getGradient(); NDArray zero = EngineArrays.scalar(gradient.getManager(), 0f)) {
       float[] values = gradient.toFloatArray();
-      gradient.muli(0);
+      gradient.muli(zero);
       return values;
     }
   }

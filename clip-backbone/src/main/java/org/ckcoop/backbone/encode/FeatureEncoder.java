@@ -11,6 +11,7 @@ import org.ckcoop.backbone.ClipBackbone;
 import org.ckcoop.backbone.EngineRuntime;
 import org.ckcoop.backbone.image.ChannelNormalization;
 import org.ckcoop.backbone.image.ClipPreprocessor;
+import org.ckcoop.backbone.EngineArrays;
 
 /**
  * Encodes image files and texts through a backbone in batches. Each batch runs in its own NDManager,
@@ -56,7 +57,7 @@ public final class FeatureEncoder {
       List<Path> batch = images.subList(start, Math.min(images.size(), start + batchSize));
       float[] pixels = preprocessor.preprocessBatch(batch);
       try (NDManager manager = EngineRuntime.engine().newBaseManager(backbone.device())) {
-        NDArray x = manager.create(pixels, new Shape(batch.size(), 3, r, r));
+        NDArray x = EngineArrays.of(manager, pixels, new Shape(batch.size(), 3, r, r));
         System.arraycopy(backbone.encodeImages(x).toFloatArray(), 0, out, start * embed, batch.size() * embed);
       }
       progress.accept(batch.size());

@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.Map;
 import org.ckcoop.backbone.checkpoint.FloatTensor;
+import org.ckcoop.backbone.EngineArrays;
 
 /**
  * Uploads canonical checkpoint weights to one NDManager on the backbone's device, as arrays that
@@ -73,7 +74,7 @@ final class FrozenWeights implements TowerWeights {
   }
 
   private NDArray upload(float[] data, Shape shape, boolean computeType) {
-    NDArray array = manager.create(data, shape);
+    NDArray array = EngineArrays.of(manager, data, shape);
     if (computeType && precision == Precision.FP16) {
       NDArray half = array.toType(DataType.FLOAT16, false);
       array.close();

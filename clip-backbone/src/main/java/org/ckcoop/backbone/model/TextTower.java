@@ -9,6 +9,7 @@ import ai.djl.nn.core.Embedding;
 import ai.djl.nn.core.Linear;
 import java.util.Arrays;
 import org.ckcoop.backbone.checkpoint.ClipArchitecture;
+import org.ckcoop.backbone.EngineArrays;
 
 /**
  * CLIP's causal text transformer. Sequences are cut after the last EOT before the blocks run: with
@@ -58,13 +59,13 @@ final class TextTower {
     NDArray x = cut < length ? embeddings.get(new NDIndex(":, :{}, :", cut)) : embeddings;
     NDArray positions = positionalEmbedding.get(manager, new NDIndex(":{}", cut));
     x = x.add(positions);
-    NDArray mask = manager.create(causalMask(cut), new Shape(cut, cut)).toType(x.getDataType(), false);
+    NDArray mask = EngineArrays.of(manager, causalMask(cut), new Shape(cut, cut)).toType(x.getDataType(), false);
     x = transformer.forward(x, mask);
     long[] index = new long[Math.toIntExact(n * width)];
     for (int i = 0; i < n; i++) {
       Arrays.fill(index, i * width, (i + 1) * width, eot[i]);
     }
-    NDArray pooled = x.gather(manager.create(index, new Shape(n, 1, width)), 1).reshape(n, width);
+    NDArray pooled = x.gather(EngineArrays.of(manager, index, new Shape(n, 1, width)), 1).reshape(n, width);
     pooled = ResidualAttentionBlock.layerNorm(pooled, lnFinalWeight, lnFinalBias, architecture.text().layerNormEps());
     return Linear.linear(pooled, projection).singletonOrThrow();
   }

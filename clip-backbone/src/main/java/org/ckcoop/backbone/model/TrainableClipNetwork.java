@@ -3,7 +3,6 @@ package org.ckcoop.backbone.model;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.nio.file.Path;
@@ -14,6 +13,7 @@ import org.ckcoop.backbone.EngineRuntime;
 import org.ckcoop.backbone.checkpoint.ClipArchitecture;
 import org.ckcoop.backbone.checkpoint.ClipCheckpoint;
 import org.ckcoop.backbone.checkpoint.FloatTensor;
+import org.ckcoop.backbone.EngineArrays;
 
 /**
  * CLIP with every weight trainable, for contrastive pretraining: the same towers as the frozen
@@ -47,7 +47,7 @@ public final class TrainableClipNetwork implements AutoCloseable {
       this.weights = new TrainableWeights(initial.weights(), manager);
       this.image = new ImageTower(weights, a);
       this.text = new TextTower(weights, a);
-      this.logitScale = manager.create(new float[] {initial.weights().get("logit_scale").data()[0]}, new Shape());
+      this.logitScale = EngineArrays.scalar(manager, initial.weights().get("logit_scale").data()[0]);
       this.logitScale.setRequiresGradient(true);
       Map<String, NDArray> all = new LinkedHashMap<>();
       Map<String, NDArray> leaves = weights.leaves();
@@ -130,9 +130,7 @@ public final class TrainableClipNetwork implements AutoCloseable {
     float value = logitScale.getFloat();
     float clamped = Math.max(0f, Math.min(MAX_LOGIT_SCALE, value));
     if (clamped != value) {
-      try (NDManager scratch = manager.newSubManager()) {
-        logitScale.set(new NDIndex("..."), scratch.create(clamped));
-      }
+      EngineArrays.overwrite(logitScale, new float[] {clamped});
     }
   }
 
@@ -166,13 +164,10 @@ public final class TrainableClipNetwork implements AutoCloseable {
    */
   public void load(Map<String, FloatTensor> values) {
     ClipCheckpoint checked = new ClipCheckpoint(Path.of("loaded"), "trainable", architecture(), initial.normalization(), values);
-    try (NDManager scratch = manager.newSubManager()) {
-      for (Map.Entry<String, NDArray> p : parameters.entrySet()) {
-        FloatTensor canonical = checked.weights().get(p.getKey());
-        NDArray target = p.getValue();
-        float[] data = p.getKey().equals("logit_scale") ? canonical.data() : weights.leafValues(p.getKey(), canonical);
-        target.set(new NDIndex("..."), scratch.create(data, target.getShape()));
-      }
+    for (Map.Entry<String, NDArray> p : parameters.entrySet()) {
+      FloatTensor canonical = checked.weights().get(p.getKey());
+      float[] data = p.getKey().equals("logit_scale") ? canonical.data() : weights.leafValues(p.getKey(), canonical);
+      EngineArrays.overwrite(p.getValue(), data);
     }
   }
 

@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.ckcoop.backbone.checkpoint.FloatTensor;
+import org.ckcoop.backbone.EngineArrays;
 
 /**
  * Uploads canonical checkpoint weights as F32 leaves that require gradients, one leaf per canonical
@@ -59,7 +60,7 @@ final class TrainableWeights implements TowerWeights {
 
   @Override
   public NDArray constant(float value) {
-    return manager.create(new float[] {value}, new Shape());
+    return EngineArrays.scalar(manager, value);
   }
 
   /** Returns every leaf by canonical name, in the order the towers asked for them. */
@@ -107,7 +108,7 @@ final class TrainableWeights implements TowerWeights {
     if (leaves.containsKey(name)) {
       throw new IllegalStateException("weight " + name + " was asked for twice: one leaf per weight");
     }
-    NDArray array = manager.create(data, shape);
+    NDArray array = EngineArrays.of(manager, data, shape);
     array.setRequiresGradient(true);
     leaves.put(name, new Leaf(array, mapping, Arrays.copyOf(tensor(name).shape(), tensor(name).shape().length)));
     return array;

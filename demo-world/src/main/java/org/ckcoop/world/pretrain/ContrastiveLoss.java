@@ -2,6 +2,7 @@ package org.ckcoop.world.pretrain;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
+import org.ckcoop.backbone.EngineArrays;
 
 /**
  * CLIP's symmetric InfoNCE loss over a batch of matching (image, text) pairs: the logits are
@@ -34,7 +35,7 @@ public final class ContrastiveLoss {
     NDArray eye = logits.getManager().eye(Math.toIntExact(n), Math.toIntExact(n), 0, logits.getDataType());
     NDArray imageToText = logits.logSoftmax(1).mul(eye).sum();
     NDArray textToImage = logits.logSoftmax(0).mul(eye).sum();
-    return imageToText.add(textToImage).div(-2.0f * n);
+    return imageToText.add(textToImage).div(EngineArrays.scalar(logits.getManager(), -2.0f * n));
   }
 
   /** Returns how many images have their own text as the highest logit of their row. */

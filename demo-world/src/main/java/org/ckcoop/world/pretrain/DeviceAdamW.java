@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
 import java.util.Collections;
@@ -13,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import org.ckcoop.backbone.EngineRuntime;
+import org.ckcoop.backbone.EngineArrays;
 
 /**
  * AdamW with PyTorch's semantics (decoupled weight decay, bias-corrected moments):
@@ -77,7 +77,7 @@ public final class DeviceAdamW implements AutoCloseable {
     this.manager.setName("adamw-moments");
     this.first = manager.zeros(new Shape(total));
     this.second = manager.zeros(new Shape(total));
-    this.decayMask = manager.create(mask);
+    this.decayMask = EngineArrays.of(manager, mask);
   }
 
   /** Returns the number of updates applied so far. */
@@ -100,20 +100,26 @@ public final class DeviceAdamW implements AutoCloseable {
       }
       NDArray g = NDArrays.concat(flat(gradients));
       NDArray w = NDArrays.concat(flat(values));
-      first.muli((float) beta1).addi(g.mul((float) (1 - beta1)));
-      second.muli((float) beta2).addi(g.mul(g).muli((float) (1 - beta2)));
+      first.muli(scalar(beta1)).addi(g.mul(scalar(1 - beta1)));
+      second.muli(scalar(beta2)).addi(g.mul(g).muli(scalar(1 - beta2)));
       // m / (sqrt(v) / c2 + eps) * lr / c1 == m / (sqrt(v) + eps * c2) * (lr * c2 / c1)
-      NDArray update = first.div(second.sqrt().addi((float) (epsilon * sqrtCorrection2)))
-          .muli((float) (lr * sqrtCorrection2 / correction1));
-      update.addi(w.mul(decayMask).muli((float) (lr * weightDecay)));
+      NDArray update = first.div(second.sqrt().addi(scalar(epsilon * sqrtCorrection2)))
+          .muli(scalar(lr * sqrtCorrection2 / correction1));
+      update.addi(w.mul(decayMask).muli(scalar(lr * weightDecay)));
       NDList pieces = update.split(prefixSums(), 0);
+      NDArray zero = scalar(0);
       int i = 0;
       for (NDArray p : parameters.values()) {
         p.subi(pieces.get(i).reshape(p.getShape()));
-        gradients.get(i).muli(0f);
+        gradients.get(i).muli(zero);
         i++;
       }
     }
+  }
+
+  /** A 0-d engine-owned constant (float32, as {@code muli((float) v)} made); closed with the step's scope. */
+  private NDArray scalar(double value) {
+    return EngineArrays.scalar(manager, (float) value);
   }
 
   private static NDList flat(NDList arrays) {
@@ -180,9 +186,7 @@ public final class DeviceAdamW implements AutoCloseable {
   }
 
   private void overwrite(NDArray target, float[] values) {
-    try (NDManager scratch = manager.newSubManager()) {
-      target.set(new NDIndex("..."), scratch.create(values, target.getShape()));
-    }
+    EngineArrays.overwrite(target, values);
   }
 
   /** Releases the moments. */

@@ -38,6 +38,7 @@ import org.ckcoop.backbone.text.BpeTrainer;
 import org.ckcoop.backbone.text.BpeVocabulary;
 import org.ckcoop.backbone.text.ClipTokenizer;
 import org.ckcoop.world.CaptionedImages;
+import org.ckcoop.backbone.EngineArrays;
 
 /**
  * Contrastive pretraining of a mini-CLIP from scratch, as in CLIP: a BPE vocabulary learnt from the
@@ -315,7 +316,7 @@ public final class Pretrainer {
         float loss;
         int n = settings.batchSize();
         try (NDManager manager = root.newSubManager()) {
-          NDArray pixels = manager.create(batch.pixels(), new Shape(n, 3, r, r));
+          NDArray pixels = EngineArrays.of(manager, batch.pixels(), new Shape(n, 3, r, r));
           NDArray tokens = ClipBackbone.tokenIds(manager, batch.tokens());
           try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
             NDArray logits = ContrastiveLoss.logits(

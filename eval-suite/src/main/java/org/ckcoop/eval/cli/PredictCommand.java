@@ -34,6 +34,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import org.ckcoop.backbone.EngineArrays;
 
 /**
  * {@code ckcoop predict}: classifies images into any class list with a saved learner state (or
@@ -125,7 +126,7 @@ public final class PredictCommand implements Callable<Integer> {
         float[] text;
         long[] textShape;
         try (NDManager m = EngineRuntime.engine().newBaseManager(model.device())) {
-          NDArray image = m.create(features, new Shape(files.size(), embed));
+          NDArray image = EngineArrays.of(m, features, new Shape(files.size(), embed));
           text = prompts.textFeatures(m, prompts.imageConditional() ? image : null).toFloatArray();
           textShape = prompts.imageConditional()
               ? new long[] {files.size(), classNames.size(), embed} : new long[] {classNames.size(), embed};

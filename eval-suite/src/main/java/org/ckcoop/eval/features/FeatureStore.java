@@ -32,6 +32,7 @@ import org.ckcoop.backbone.safetensors.StorageType;
 import org.ckcoop.backbone.safetensors.TensorEntry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.ckcoop.backbone.EngineArrays;
 
 /**
  * Frozen image features of one backbone, computed once per image list and view and reused from
@@ -241,7 +242,7 @@ public final class FeatureStore {
         System.arraycopy(augmentation.apply(images.get(start + k), random), 0, pixels, k * size, size);
       }
       try (NDManager manager = EngineRuntime.engine().newBaseManager(backbone.device())) {
-        float[] features = backbone.encodeImages(manager.create(pixels, new Shape(n, 3, r, r))).toFloatArray();
+        float[] features = backbone.encodeImages(EngineArrays.of(manager, pixels, new Shape(n, 3, r, r))).toFloatArray();
         System.arraycopy(features, 0, out, start * embed, n * embed);
       }
       progress.accept(n);
