@@ -29,7 +29,6 @@ import org.ckcoop.backbone.safetensors.SafetensorsFile;
 import org.ckcoop.backbone.safetensors.SafetensorsWriter;
 import org.ckcoop.backbone.safetensors.StorageType;
 import org.ckcoop.backbone.safetensors.TensorEntry;
-import org.ckcoop.core.classify.PromptClassifier;
 import org.ckcoop.core.learner.LearnerStateFile;
 import org.ckcoop.core.learner.PromptLearner;
 import org.ckcoop.core.learner.TrainableArrays;
@@ -222,16 +221,10 @@ public final class LearnerTrainer {
           NDArray image = EngineArrays.of(manager, features, new Shape(n, width));
           NDArray target = EngineArrays.of(manager, labels, new Shape(n));
           try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-            NDArray text = job.learner().textFeatures(manager, image);
-            NDArray logits = PromptClassifier.logits(image, text, job.backbone().logitScale());
-            NDArray total = PromptClassifier.crossEntropy(logits, target);
-            NDArray extra = job.learner().extraLoss(manager, text);
-            if (extra != null) {
-              total = total.add(extra);
-            }
-            collector.backward(total);
-            loss = total.getFloat();
-            long[] predicted = logits.argMax(1).toLongArray();
+            StepLoss forward = StepLoss.forward(job.learner(), job.backbone(), manager, image, target);
+            collector.backward(forward.total());
+            loss = forward.total().getFloat();
+            long[] predicted = forward.logits().argMax(1).toLongArray();
             for (int i = 0; i < n; i++) {
               hits += predicted[i] == labels[i] ? 1 : 0;
             }
