@@ -66,7 +66,8 @@ public record LearnerStateFile(
   /**
    * Reads a state file.
    *
-   * @throws InputException naming the file when it is missing, corrupt or has no {@code learner} entry
+   * @throws InputException naming the file when it is missing, corrupt, has no {@code learner} entry, or
+   *     a tensor holds a NaN or an infinity
    */
   public static LearnerStateFile read(Path file) {
     if (!Files.isRegularFile(file)) {
@@ -80,7 +81,9 @@ public record LearnerStateFile(
       }
       Map<String, FloatTensor> tensors = new LinkedHashMap<>();
       for (TensorEntry e : f.entries().values()) {
-        tensors.put(e.name(), new FloatTensor(e.shape(), f.readFloats(e.name())));
+        float[] values = f.readFloats(e.name());
+        StateCheck.requireFinite(file, e.name(), values);
+        tensors.put(e.name(), new FloatTensor(e.shape(), values));
       }
       try {
         Map<String, String> config = meta.containsKey("learner_config")

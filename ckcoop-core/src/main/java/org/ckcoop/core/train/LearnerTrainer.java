@@ -31,6 +31,7 @@ import org.ckcoop.backbone.safetensors.StorageType;
 import org.ckcoop.backbone.safetensors.TensorEntry;
 import org.ckcoop.core.learner.LearnerStateFile;
 import org.ckcoop.core.learner.PromptLearner;
+import org.ckcoop.core.learner.StateCheck;
 import org.ckcoop.core.learner.TrainableArrays;
 import org.ckcoop.core.optim.LearningRateSchedule;
 import org.ckcoop.core.optim.Optimizer;
@@ -143,12 +144,15 @@ public final class LearnerTrainer {
     List<EpochSummary> history = new ArrayList<>();
     Path checkpoint = run.resolve(CHECKPOINT);
     boolean resumed = false;
+    double initialNorm = Double.NaN;
     if (Files.exists(checkpoint)) {
       if (!job.resume()) {
         throw new InputException(run, "already holds a checkpoint (" + CHECKPOINT + ") of an earlier run;"
             + " resume it, or choose another run folder (nothing was overwritten)");
       }
-      history.addAll(restore(checkpoint, job, optimizer));
+      Restored restored = restore(checkpoint, job, optimizer);
+      history.addAll(restored.history());
+      initialNorm = restored.initialNorm();
       resumed = true;
       for (TrainingListener l : job.listeners()) {
         l.onResume(history.size(), train.epochs());
@@ -160,11 +164,23 @@ public final class LearnerTrainer {
           + ", " + learner.learnableParameterCount() + " learnable parameters");
     }
     rewriteMetrics(run, history);
+    if (!resumed) {
+      initialNorm = StateCheck.norm(values(learner.trainableParameters()));
+    }
     LearningRateSchedule schedule = optim.schedule(train.epochs());
     for (int epoch = history.size(); epoch < train.epochs(); epoch++) {
-      EpochSummary summary = runEpoch(job, optimizer, epoch, schedule.at(epoch), history.size());
+      EpochSummary summary = runEpoch(job, optimizer, epoch, schedule.at(epoch), history);
+      Map<String, float[]> learnerState = values(learner.stateTensors());
+      Map<String, float[]> optimizerState = optimizer.state();
+      String problem = StateCheck.problem(learnerState, learner.trainableParameters().keySet(), optimizerState,
+          initialNorm, train.maxStateGrowth());
+      if (problem != null) {
+        throw diverged(job, epoch + 1, 0, history, summary.loss(),
+            String.format(Locale.ROOT, "training diverged: after epoch %d %s; this epoch's checkpoint was not written",
+                epoch + 1, problem));
+      }
       history.add(summary);
-      writeCheckpoint(checkpoint, job, optimizer, history);
+      writeCheckpoint(checkpoint, job, learnerState, optimizerState, history, initialNorm);
       appendMetrics(run, summary);
       log(run, String.format(Locale.ROOT, "epoch %d/%d lr %.6g loss %.5f acc %.2f%% (%d steps, %.1f s)",
           epoch + 1, train.epochs(), summary.learningRate(), summary.loss(), summary.accuracy(), summary.steps(),
@@ -188,7 +204,7 @@ public final class LearnerTrainer {
     return result;
   }
 
-  private EpochSummary runEpoch(Job job, Optimizer optimizer, int epoch, double lr, int done) {
+  private EpochSummary runEpoch(Job job, Optimizer optimizer, int epoch, double lr, List<EpochSummary> history) {
     long start = System.nanoTime();
     TrainingData data = job.data();
     int batch = train.batchSize();
@@ -199,7 +215,7 @@ public final class LearnerTrainer {
       l.onEpochStart(epoch, train.epochs(), steps, lr);
     }
     double lossSum = 0;
-    double lastFinite = Double.NaN;
+    double lastFinite = history.isEmpty() ? Double.NaN : history.get(history.size() - 1).loss();
     int correct = 0;
     int seen = 0;
     Map<String, NDArray> parameters = job.learner().trainableParameters();
@@ -234,14 +250,9 @@ public final class LearnerTrainer {
           }
         }
         if (!Float.isFinite(loss) || !allFinite(gradients)) {
-          Path checkpoint = job.runDirectory().resolve(CHECKPOINT);
-          throw new TrainingDivergedException(String.format(Locale.ROOT,
-              "training diverged: the loss is %s at epoch %d, step %d (lr %.6g)%s; the update was not applied. "
-                  + "%s. Lower optim.lr or check the data.",
-              loss, epoch + 1, step + 1, lr, Float.isFinite(loss) ? " and a gradient is not finite" : "",
-              done > 0 ? "The last good checkpoint (epoch " + done + ") is kept at " + checkpoint
-                  : "No epoch had finished, so there is no checkpoint"),
-              epoch + 1, step + 1, done, lastFinite, done > 0 ? checkpoint : null);
+          throw diverged(job, epoch + 1, step + 1, history, lastFinite, String.format(Locale.ROOT,
+              "training diverged: the loss is %s at epoch %d, step %d (lr %.6g)%s; the update was not applied",
+              loss, epoch + 1, step + 1, lr, Float.isFinite(loss) ? " and a gradient is not finite" : ""));
         }
         for (Map.Entry<String, NDArray> p : parameters.entrySet()) {
           float[] values = p.getValue().toFloatArray();
@@ -259,6 +270,23 @@ public final class LearnerTrainer {
     }
     return new EpochSummary(epoch, lr, steps == 0 ? Double.NaN : lossSum / steps,
         seen == 0 ? Double.NaN : 100.0 * correct / seen, steps, (System.nanoTime() - start) / 1e9);
+  }
+
+  /** The exception for a divergence found at {@code epoch} (1-based), {@code step} (0: at the epoch's end). */
+  private static TrainingDivergedException diverged(
+      Job job, int epoch, int step, List<EpochSummary> history, double lastFinite, String what) {
+    Path checkpoint = job.runDirectory().resolve(CHECKPOINT);
+    int done = history.size();
+    return new TrainingDivergedException(what + ". "
+        + (done > 0 ? "The last good checkpoint (epoch " + done + ") is kept at " + checkpoint
+            : "No epoch had finished, so there is no checkpoint")
+        + ". Lower optim.lr or check the data.", epoch, step, done, lastFinite, done > 0 ? checkpoint : null);
+  }
+
+  private static Map<String, float[]> values(Map<String, NDArray> arrays) {
+    Map<String, float[]> out = new LinkedHashMap<>();
+    arrays.forEach((name, array) -> out.put(name, array.toFloatArray()));
+    return out;
   }
 
   /**
@@ -288,7 +316,8 @@ public final class LearnerTrainer {
     return true;
   }
 
-  private void writeCheckpoint(Path file, Job job, Optimizer optimizer, List<EpochSummary> history) {
+  private void writeCheckpoint(Path file, Job job, Map<String, float[]> learnerState, Map<String, float[]> optimizerState,
+      List<EpochSummary> history, double initialNorm) {
     SafetensorsWriter writer = new SafetensorsWriter()
         .putMetadata("format", "ckcoop-checkpoint/1")
         .putMetadata("epochs_done", Integer.toString(history.size()))
@@ -298,15 +327,20 @@ public final class LearnerTrainer {
         .putMetadata("backbone_identity", job.provenance().backboneIdentity())
         .putMetadata("data_identity", job.data().identity())
         .putMetadata("history", json(history))
+        .putMetadata("initial_state_norm", Double.toString(initialNorm))
         .putMetadata("written", Instant.now().toString());
-    job.learner().stateTensors().forEach((name, array) ->
-        writer.addFloats("learner." + name, array.toFloatArray(), array.getShape().getShape(), StorageType.F32));
-    optimizer.state().forEach((name, values) ->
+    Map<String, NDArray> arrays = job.learner().stateTensors();
+    learnerState.forEach((name, values) ->
+        writer.addFloats("learner." + name, values, arrays.get(name).getShape().getShape(), StorageType.F32));
+    optimizerState.forEach((name, values) ->
         writer.addFloats("optimizer." + name, values, new long[] {values.length}, StorageType.F32));
     writer.write(file);
   }
 
-  private List<EpochSummary> restore(Path file, Job job, Optimizer optimizer) {
+  /** What a checkpoint restores besides the learner's and optimiser's state. */
+  private record Restored(List<EpochSummary> history, double initialNorm) {}
+
+  private Restored restore(Path file, Job job, Optimizer optimizer) {
     try (SafetensorsFile f = SafetensorsFile.open(file)) {
       Map<String, String> meta = f.metadata();
       expectSame(file, "config hash", meta.get("config_hash"), job.provenance().configHash(),
@@ -318,15 +352,24 @@ public final class LearnerTrainer {
       Map<String, FloatTensor> learnerState = new LinkedHashMap<>();
       Map<String, float[]> optimizerState = new LinkedHashMap<>();
       for (TensorEntry e : f.entries().values()) {
+        float[] values = f.readFloats(e.name());
+        StateCheck.requireFinite(file, e.name(), values);
         if (e.name().startsWith("learner.")) {
-          learnerState.put(e.name().substring(8), new FloatTensor(e.shape(), f.readFloats(e.name())));
+          learnerState.put(e.name().substring(8), new FloatTensor(e.shape(), values));
         } else if (e.name().startsWith("optimizer.")) {
-          optimizerState.put(e.name().substring(10), f.readFloats(e.name()));
+          optimizerState.put(e.name().substring(10), values);
         }
       }
-      job.learner().loadState(learnerState);
-      optimizer.loadState(optimizerState);
-      return new ArrayList<>(List.of(JSON.readValue(meta.get("history"), EpochSummary[].class)));
+      try {
+        job.learner().loadState(learnerState);
+        optimizer.loadState(optimizerState);
+      } catch (InputException | IllegalArgumentException e) {
+        throw new InputException(file, "cannot resume from this checkpoint: " + e.getMessage(), e);
+      }
+      List<EpochSummary> history = new ArrayList<>(List.of(JSON.readValue(meta.get("history"), EpochSummary[].class)));
+      String norm = meta.get("initial_state_norm");
+      return new Restored(history, norm == null ? StateCheck.norm(values(job.learner().trainableParameters()))
+          : Double.parseDouble(norm));
     } catch (JsonProcessingException e) {
       throw new InputException(file, "corrupt checkpoint history: " + e.getOriginalMessage(), e);
     }

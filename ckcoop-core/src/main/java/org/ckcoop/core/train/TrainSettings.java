@@ -11,6 +11,9 @@ import org.ckcoop.core.config.Setting;
  * @param dropLast drop the last incomplete batch of each epoch (only when there is at least one full batch)
  * @param seed seeds the learner's initialisation and each epoch's shuffle
  * @param evalBatchSize examples per forward pass when evaluating
+ * @param maxStateGrowth how many times its initial norm (at least 1) the learnable state may grow before
+ *     the run counts as diverged (checked before each checkpoint, so that an exploded state is never
+ *     kept as the last good one)
  */
 public record TrainSettings(
     @Setting(description = "training epochs; the last epoch's model is the result", defaultValue = "200", min = 1)
@@ -21,7 +24,18 @@ public record TrainSettings(
     @Setting(description = "seed of the learner's initialisation and of each epoch's shuffle", defaultValue = "1")
         long seed,
     @Setting(description = "examples per forward pass when evaluating", defaultValue = "100", min = 1)
-        int evalBatchSize) {
+        int evalBatchSize,
+    @Setting(description = "how many times its initial norm (at least 1) the learnable state may grow before the"
+        + " run counts as diverged", defaultValue = DEFAULT_MAX_STATE_GROWTH, min = 1, minExclusive = true)
+        double maxStateGrowth) {
+
+  /** The default of {@code train.max_state_growth}. */
+  public static final String DEFAULT_MAX_STATE_GROWTH = "1000";
+
+  /** Settings with the default {@code train.max_state_growth}. */
+  public TrainSettings(int epochs, int batchSize, boolean dropLast, long seed, int evalBatchSize) {
+    this(epochs, batchSize, dropLast, seed, evalBatchSize, Double.parseDouble(DEFAULT_MAX_STATE_GROWTH));
+  }
 
   /** CoOp's recipe. */
   public static TrainSettings coop() {

@@ -17,6 +17,8 @@ import org.ckcoop.core.classify.PromptClassifier;
 import org.ckcoop.core.fixture.TinyBackbones;
 import org.ckcoop.core.learner.LearnerStateFile;
 import org.ckcoop.core.learner.PromptLearner;
+import org.ckcoop.core.learner.StateCheck;
+import org.ckcoop.core.learner.TrainableArrays;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -242,6 +244,138 @@ class LearnerTrainerTest {
       for (float v : checkpoint.readFloats("learner.ctx")) {
         assertThat(v).isFinite();
       }
+    }
+  }
+
+  @Test
+  void anExplodedStateIsNeverKeptAsTheLastGoodCheckpoint() {
+    Path run = dir.resolve("exploded");
+    float[] before;
+    try (PromptLearner learner = ToyTraining.learner(backbone, 1)) {
+      // Finite but absurd (a silently wrong gradient once produced a context of norm ~7e22): 1e6 as epoch 3 starts.
+      TrainingListener blowUp = new TrainingListener() {
+        @Override
+        public void onEpochStart(int epoch, int epochs, int steps, double lr) {
+          if (epoch == 2) {
+            float[] huge = learner.trainableParameters().get("ctx").toFloatArray();
+            java.util.Arrays.fill(huge, 1e6f);
+            TrainableArrays.overwrite(learner.trainableParameters().get("ctx"), huge);
+          }
+        }
+      };
+      assertThatThrownBy(() -> trainer.train(ToyTraining.job(learner, backbone, data, run, 1, false, List.of(blowUp))))
+          .isInstanceOfSatisfying(TrainingDivergedException.class, e -> {
+            assertThat(e.epoch()).isEqualTo(3);
+            assertThat(e.step()).isZero();
+            assertThat(e.epochsDone()).isEqualTo(2);
+            assertThat(e.lastFiniteLoss()).isFinite();
+            assertThat(e.checkpoint()).contains(run.resolve(LearnerTrainer.CHECKPOINT));
+          })
+          .hasMessageContaining("training diverged: after epoch 3 the learnable state's norm is ")
+          .hasMessageContaining("more than train.max_state_growth = 1000 times its initial norm")
+          .hasMessageContaining("this epoch's checkpoint was not written")
+          .hasMessageContaining("The last good checkpoint (epoch 2) is kept at " + run.resolve(LearnerTrainer.CHECKPOINT));
+    }
+    try (SafetensorsFile checkpoint = SafetensorsFile.open(run.resolve(LearnerTrainer.CHECKPOINT))) {
+      assertThat(checkpoint.metadata()).containsEntry("epochs_done", "2");
+      before = checkpoint.readFloats("learner.ctx");
+      assertThat(StateCheck.norm(java.util.Map.of("ctx", before))).isLessThan(10);
+      assertThat(Double.parseDouble(checkpoint.metadata().get("initial_state_norm"))).isPositive();
+    }
+    assertThat(run.resolve(LearnerTrainer.STATE)).doesNotExist();
+  }
+
+  @Test
+  void aLossDivergenceReportsTheLastFiniteLossOfTheEpochBefore() {
+    TrainingData poisoned = new TrainingData() {
+      @Override
+      public int size() {
+        return data.size();
+      }
+
+      @Override
+      public int featureWidth() {
+        return data.featureWidth();
+      }
+
+      @Override
+      public int label(int i) {
+        return data.label(i);
+      }
+
+      @Override
+      public void features(int i, int epoch, float[] target, int offset) {
+        data.features(i, epoch, target, offset);
+        if (epoch == 1) {
+          target[offset] = Float.POSITIVE_INFINITY;
+        }
+      }
+
+      @Override
+      public String identity() {
+        return "poisoned-at-epoch-2";
+      }
+    };
+    List<Double> losses = new ArrayList<>();
+    TrainingListener record = new TrainingListener() {
+      @Override
+      public void onEpochEnd(EpochSummary summary) {
+        losses.add(summary.loss());
+      }
+    };
+    try (PromptLearner learner = ToyTraining.learner(backbone, 1)) {
+      assertThatThrownBy(() -> trainer.train(ToyTraining.job(learner, backbone, poisoned, dir.resolve("inf"), 1, false,
+          List.of(record))))
+          .isInstanceOfSatisfying(TrainingDivergedException.class, e -> {
+            assertThat(e.epoch()).isEqualTo(2);
+            assertThat(e.step()).isEqualTo(1);
+            assertThat(e.epochsDone()).isEqualTo(1);
+            assertThat(losses).hasSize(1);
+            // the last step's loss of epoch 1 is finite and of the order of the epoch's mean
+            assertThat(e.lastFiniteLoss()).isFinite().isCloseTo(losses.get(0), org.assertj.core.data.Offset.offset(0.5));
+          });
+    }
+  }
+
+  @Test
+  void aPoisonedCheckpointIsRefusedOnResumeNamingFileAndTensor() {
+    Path run = dir.resolve("poisoned-checkpoint");
+    try (PromptLearner learner = ToyTraining.learner(backbone, 1)) {
+      TrainingListener stop = new TrainingListener() {
+        @Override
+        public void onEpochEnd(EpochSummary summary) {
+          if (summary.epoch() == 1) {
+            throw new IllegalStateException("killed after epoch 2");
+          }
+        }
+      };
+      assertThatThrownBy(() -> trainer.train(ToyTraining.job(learner, backbone, data, run, 1, false, List.of(stop))))
+          .hasMessage("killed after epoch 2");
+    }
+    Path file = run.resolve(LearnerTrainer.CHECKPOINT);
+    try (SafetensorsFile f = SafetensorsFile.open(file)) {
+      org.ckcoop.backbone.safetensors.SafetensorsWriter w = new org.ckcoop.backbone.safetensors.SafetensorsWriter()
+          .putAllMetadata(f.metadata());
+      for (org.ckcoop.backbone.safetensors.TensorEntry e : f.entries().values()) {
+        float[] v = f.readFloats(e.name());
+        if (e.name().equals("learner.ctx")) {
+          v[5] = Float.NaN;
+        }
+        w.addFloats(e.name(), v, e.shape(), org.ckcoop.backbone.safetensors.StorageType.F32);
+      }
+      w.write(run.resolve("poisoned.tmp"));
+    }
+    try {
+      Files.move(run.resolve("poisoned.tmp"), file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    try (PromptLearner learner = ToyTraining.learner(backbone, 1)) {
+      assertThatThrownBy(() -> trainer.train(ToyTraining.job(learner, backbone, data, run, 1, true, List.of())))
+          .isInstanceOf(org.ckcoop.backbone.InputException.class)
+          .hasMessage(file + ": tensor 'learner.ctx' holds 1 non-finite value (the first, NaN, at index 5 of "
+              + 4 * backbone.architecture().text().width() + "); a poisoned state is never loaded"
+              + " (retrain, or resume from an earlier checkpoint)");
     }
   }
 
