@@ -140,4 +140,22 @@ class ContextPromptsGoldenTest {
       }
     }
   }
+
+  @Test
+  void theLengthLimitCountsTheWholeStringsTokens() {
+    // "X X X X cat ... cat!." : SOT, 4, n x "cat", "!." (one token), EOT = n + 7 tokens; tokenising
+    // "!" and "." apart would need one more
+    String fits = String.join(" ", Collections.nCopies(70, "cat")) + "!";
+    try (ContextPrompts prompts = ContextPrompts.build(backbone, List.of(fits), "X X X X", 4, ClassTokenPosition.END)) {
+      assertThat(prompts.eotPositions()).containsExactly(76);
+      assertThat(prompts.tokenIds()[0][75]).isEqualTo(backbone.tokenizer().encode("!.")[0]);
+      assertThat(backbone.tokenizer().encode("!.")).hasSize(1);
+    }
+    String tooLong = "cat " + fits;
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> ContextPrompts.build(backbone, List.of("ok", tooLong), "X X X X", 4, ClassTokenPosition.END))
+        .isInstanceOf(org.ckcoop.backbone.InputException.class)
+        .hasMessageContaining("class name '" + tooLong + "': its prompt needs 78 tokens")
+        .hasMessageContaining("context length is 77");
+  }
 }
