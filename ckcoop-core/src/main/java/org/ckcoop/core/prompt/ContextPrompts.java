@@ -38,9 +38,9 @@ import org.ckcoop.backbone.text.ClipTokenizer;
  *       [prefix | ctx[:n_ctx // 2] | class_i | ctx[n_ctx // 2:] | suffix_i] or
  *       [prefix | class_i | ctx | suffix_i]. When the name's own tokens differ from the whole
  *       string's, whatever tokens sit there are split: for "cat (tabby)" {@code class_i} holds
- *       {@code cat ( tabby ).}; for a name whose alone-tokenisation is longer it even holds the EOT,
- *       and the feature is still read at the argmax position, then a context vector. This is
- *       reproduced as is.
+ *       {@code cat ( tabby ).}; for a name whose own tokenisation is longer ("wait-.." alone is 3
+ *       tokens, "wait-..." 2) it even holds the EOT, and the feature is still read at the argmax
+ *       position, which then holds a context vector. This is reproduced as is.
  * </ul>
  *
  * <p>Sequences are stored only up to the longest class's EOT (positions after it cannot matter under
