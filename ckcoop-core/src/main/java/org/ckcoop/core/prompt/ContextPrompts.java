@@ -16,31 +16,61 @@ import org.ckcoop.backbone.EngineArrays;
  * The fixed part of CoOp-style soft prompts for a list of classes, and the placement of learned
  * context vectors into them.
  *
- * <p>For each class the placeholder prompt {@code "<placeholder> <class name>."} is tokenised exactly
- * as CoOp does (class name with {@code _} replaced by a space), giving the EOT position and the
- * fixed token embeddings (SOT, class-name tokens, ".", EOT, padding). The context occupies
- * {@code nCtx} positions, arranged by {@link ClassTokenPosition}. Sequences are stored only up to the
- * longest class's EOT (positions after it cannot matter under the causal mask).
+ * <p>Tokenisation and arrangement are those of the official code (KaiyangZhou/CoOp commit
+ * ff61507c, {@code trainers/coop.py} {@code PromptLearner.__init__} lines 98-110 and {@code forward}
+ * lines 118-182; CoCoOp's {@code trainers/cocoop.py} lines 104-116 and KgCoOp's
+ * {@code KgCoOp/trainers/kgcoop.py} (htyao89/KgCoOp) build the same prompts with the "end"
+ * arrangement):
+ *
+ * <ul>
+ *   <li>per class, {@code name = classname.replace("_", " ")} and the WHOLE string
+ *       {@code placeholder + " " + name + "."} is tokenised with {@code clip.tokenize} (SOT, ids, EOT,
+ *       zeros up to the context length). Because CLIP's pre-tokeniser keeps a run of punctuation
+ *       together, a name ending in punctuation merges with the period: {@code "cat (tabby)."} ends in
+ *       the single token {@code ")."}, not {@code ")"} and {@code "."};
+ *   <li>the text feature is read at {@code tokenized_prompts.argmax(dim=-1)}: the first position of the
+ *       largest id (the EOT in CLIP vocabularies), the same for every class-token position;
+ *   <li>{@code token_prefix} is position 0 and {@code token_suffix} the positions after
+ *       {@code 1 + n_ctx}; {@link ClassTokenPosition#END} places the context at positions
+ *       {@code 1..n_ctx}: [prefix | ctx | suffix];
+ *   <li>{@link ClassTokenPosition#MIDDLE} and {@link ClassTokenPosition#FRONT} split the suffix BY COUNT
+ *       at {@code name_len = len(_tokenizer.encode(name))}, the name tokenised alone:
+ *       {@code class_i = suffix[:name_len]}, {@code suffix_i = suffix[name_len:]}, arranged as
+ *       [prefix | ctx[:n_ctx // 2] | class_i | ctx[n_ctx // 2:] | suffix_i] or
+ *       [prefix | class_i | ctx | suffix_i]. When the name's own tokens differ from the whole
+ *       string's, whatever tokens sit there are split: for "cat (tabby)" {@code class_i} holds
+ *       {@code cat ( tabby ).}; for a name whose own tokenisation is longer ("wait-.." alone is 3
+ *       tokens, "wait-..." 2) it even holds the EOT, and the feature is still read at the argmax
+ *       position, which then holds a context vector. This is reproduced as is.
+ * </ul>
+ *
+ * <p>Sequences are stored only up to the longest class's EOT (positions after it cannot matter under
+ * the causal mask); a context vector placed after that cut is dropped for the same reason.
  *
  * <p>{@link #assemble} computes {@code fixed + P @ ctx}, where {@code P} is a one-hot placement
  * [C, L, nCtx]; it is differentiable with respect to the context and its result belongs to the
  * caller's manager.
  */
 public final class ContextPrompts implements AutoCloseable {
+  /** In {@link #tokenIds()}, the value at a position that holds a context vector. */
+  static final long CONTEXT_SLOT = -1;
+
   private final List<String> classNames;
   private final int contextLength;
   private final int width;
   private final int[] eot;
+  private final long[][] tokenIds;
   private final NDManager manager;
   private final NDArray fixed;
   private final NDArray placement;
 
-  private ContextPrompts(List<String> classNames, int contextLength, int width, int[] eot,
+  private ContextPrompts(List<String> classNames, int contextLength, int width, int[] eot, long[][] tokenIds,
       NDManager manager, NDArray fixed, NDArray placement) {
     this.classNames = classNames;
     this.contextLength = contextLength;
     this.width = width;
     this.eot = eot;
+    this.tokenIds = tokenIds;
     this.manager = manager;
     this.fixed = fixed;
     this.placement = placement;
@@ -51,8 +81,8 @@ public final class ContextPrompts implements AutoCloseable {
    *
    * @param backbone the frozen CLIP (tokenizer and token embeddings)
    * @param classNames class names in label order
-   * @param placeholder the context's placeholder text, e.g. {@code "X X X X"} or {@code "a photo of a"};
-   *     it must tokenise to exactly {@code nCtx} tokens
+   * @param placeholder the context's placeholder text (CoOp's {@code prompt_prefix}), e.g.
+   *     {@code "X X X X"} or {@code "a photo of a"}; it must tokenise to exactly {@code nCtx} tokens
    * @param nCtx the number of context vectors
    * @param position where the class name goes
    * @throws InputException naming the class when a prompt does not fit the context length
@@ -69,49 +99,34 @@ public final class ContextPrompts implements AutoCloseable {
     }
     int classes = classNames.size();
     long[][] arranged = new long[classes][];
-    int[][] ctxPositions = new int[classes][nCtx];
+    int[][] ctxPositions = new int[classes][];
     int[] eot = new int[classes];
     for (int c = 0; c < classes; c++) {
       String name = classNames.get(c).replace('_', ' ');
-      int[] nameIds = tokenizer.encode(name);
-      int[] rest = tokenizer.encode(".");
-      int length = 1 + nCtx + nameIds.length + rest.length + 1;
+      int[] body = tokenizer.encode(placeholder + " " + name + ".");
+      int length = body.length + 2;
       if (length > context) {
         throw new InputException("class name '" + classNames.get(c) + "'", "its prompt needs " + length
             + " tokens but the backbone's context length is " + context);
       }
-      long[] ids = new long[length];
-      int at = 0;
-      ids[at++] = tokenizer.sotTokenId();
-      int k = 0;
-      int half = nCtx / 2;
-      int before = switch (position) {
-        case END -> nCtx;
-        case MIDDLE -> half;
-        case FRONT -> 0;
-      };
-      for (; k < before; k++) {
-        ctxPositions[c][k] = at;
-        ids[at++] = placeholderIds[k];
+      long[] tokenized = new long[context]; // clip.tokenize: SOT, ids, EOT, zeros
+      tokenized[0] = tokenizer.sotTokenId();
+      for (int i = 0; i < body.length; i++) {
+        tokenized[1 + i] = body[i];
       }
-      for (int id : nameIds) {
-        ids[at++] = id;
-      }
-      for (; k < nCtx; k++) {
-        ctxPositions[c][k] = at;
-        ids[at++] = placeholderIds[k];
-      }
-      for (int id : rest) {
-        ids[at++] = id;
-      }
-      eot[c] = at;
-      ids[at] = tokenizer.eotTokenId();
-      arranged[c] = ids;
+      tokenized[length - 1] = tokenizer.eotTokenId();
+      eot[c] = argmax(tokenized);
+      ctxPositions[c] = new int[nCtx];
+      arranged[c] = arrange(tokenized, nCtx, tokenizer.encode(name).length, position, ctxPositions[c]);
     }
     int cut = Arrays.stream(eot).max().orElse(0) + 1;
+    long[][] kept = new long[classes][];
     long[] flat = new long[classes * cut];
     for (int c = 0; c < classes; c++) {
-      System.arraycopy(arranged[c], 0, flat, c * cut, arranged[c].length);
+      kept[c] = Arrays.copyOf(arranged[c], cut);
+      for (int p = 0; p < cut; p++) {
+        flat[c * cut + p] = kept[c][p] == CONTEXT_SLOT ? 0 : kept[c][p];
+      }
     }
     float[] fixed;
     try (NDManager tmp = EngineRuntime.engine().newBaseManager(backbone.device())) {
@@ -121,15 +136,69 @@ public final class ContextPrompts implements AutoCloseable {
     for (int c = 0; c < classes; c++) {
       for (int k = 0; k < nCtx; k++) {
         int p = ctxPositions[c][k];
-        placement[(c * cut + p) * nCtx + k] = 1f;
-        Arrays.fill(fixed, (c * cut + p) * width, (c * cut + p + 1) * width, 0f);
+        if (p < cut) {
+          placement[(c * cut + p) * nCtx + k] = 1f;
+          Arrays.fill(fixed, (c * cut + p) * width, (c * cut + p + 1) * width, 0f);
+        }
       }
     }
     NDManager manager = EngineRuntime.engine().newBaseManager(backbone.device());
     NDArray fixedArray = EngineArrays.of(manager, fixed, new Shape(classes, cut, width));
     NDArray placementArray = EngineArrays.of(manager, placement, new Shape(classes, cut, nCtx));
     manager.cap();
-    return new ContextPrompts(List.copyOf(classNames), nCtx, width, eot, manager, fixedArray, placementArray);
+    return new ContextPrompts(List.copyOf(classNames), nCtx, width, eot, kept, manager, fixedArray, placementArray);
+  }
+
+  /** {@code tokens.argmax()}: the first position of the largest id. */
+  private static int argmax(long[] tokens) {
+    int best = 0;
+    for (int i = 1; i < tokens.length; i++) {
+      if (tokens[i] > tokens[best]) {
+        best = i;
+      }
+    }
+    return best;
+  }
+
+  /**
+   * CoOp's {@code PromptLearner.forward} arrangement over the full context length: the token id at
+   * each position, or {@link #CONTEXT_SLOT} where context vector k sits ({@code ctxPositions[k]}).
+   * Python's slicing clamps, so {@code name_len} beyond the suffix takes all of it.
+   */
+  private static long[] arrange(long[] tokenized, int nCtx, int nameLength, ClassTokenPosition position,
+      int[] ctxPositions) {
+    int total = tokenized.length;
+    long[] out = new long[total];
+    int suffixStart = 1 + nCtx;
+    int suffixLength = total - suffixStart;
+    int classLength = Math.min(nameLength, suffixLength);
+    int before = switch (position) {
+      case END -> nCtx;
+      case MIDDLE -> nCtx / 2;
+      case FRONT -> 0;
+    };
+    int inClass = position == ClassTokenPosition.END ? 0 : classLength;
+    int at = 0;
+    out[at++] = tokenized[0];
+    int k = 0;
+    for (; k < before; k++) {
+      ctxPositions[k] = at;
+      out[at++] = CONTEXT_SLOT;
+    }
+    for (int i = 0; i < inClass; i++) {
+      out[at++] = tokenized[suffixStart + i];
+    }
+    for (; k < nCtx; k++) {
+      ctxPositions[k] = at;
+      out[at++] = CONTEXT_SLOT;
+    }
+    for (int i = inClass; i < suffixLength; i++) {
+      out[at++] = tokenized[suffixStart + i];
+    }
+    if (at != total) {
+      throw new IllegalStateException(at + " positions arranged, expected " + total);
+    }
+    return out;
   }
 
   /** Returns the class names, in label order. */
@@ -142,7 +211,22 @@ public final class ContextPrompts implements AutoCloseable {
     return contextLength;
   }
 
-  /** Returns each class's EOT position. */
+  /**
+   * Returns, per class, the token id at each stored position of the arranged prompt ({@code -1} where a
+   * context vector sits), up to the longest class's EOT: what the official arrangement holds there.
+   */
+  long[][] tokenIds() {
+    long[][] out = new long[tokenIds.length][];
+    for (int c = 0; c < tokenIds.length; c++) {
+      out[c] = tokenIds[c].clone();
+    }
+    return out;
+  }
+
+  /**
+   * Returns each class's EOT position: {@code argmax} of the whole prompt's token ids, where the text
+   * feature is read (for every class-token position).
+   */
   public int[] eotPositions() {
     return eot.clone();
   }

@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.data.Offset.offset;
 
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -27,6 +31,7 @@ import org.ckcoop.core.fixture.TinyBackbones;
 import org.ckcoop.core.learner.LearnerContext;
 import org.ckcoop.core.learner.PromptLearner;
 import org.ckcoop.core.plugin.LearnerRegistry;
+import org.ckcoop.core.prompt.ClassTokenPosition;
 import org.ckcoop.core.run.CoreSettings;
 import org.ckcoop.core.run.RunPlan;
 import org.ckcoop.core.train.CachedFeatures;
@@ -35,6 +40,8 @@ import org.ckcoop.core.train.ToyTrainingAccess;
 import org.ckcoop.core.train.TrainingResult;
 import org.ckcoop.dictionary.KMeansOptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 class CkCoOpLearnerTest {
@@ -52,6 +59,85 @@ class CkCoOpLearnerTest {
   private CkCoOpLearner learner(ClipBackbone backbone, CkCoOpSettings s) {
     return new CkCoOpLearner(new LearnerContext(backbone, ToyTrainingAccess.classes(), s, LearnerContext.DEFAULT_TEMPLATE, 1),
         new DictionaryStore(dir.resolve("cache")));
+  }
+
+  /**
+   * CK-CoOp's text features for class names ending in punctuation equal CoOp's forward written out
+   * by hand from the golden token ids of {@code tools/reference/coop_prompt_tokens.py} (CLIP's real
+   * vocabulary; skipped without {@code ../shared/clip-bpe}): token embeddings of
+   * {@code clip.tokenize("X X X X " + name + ".")}, {@code token_prefix} = position 0,
+   * {@code token_suffix} = positions 5.., split at {@code name_len} for middle/front, read at argmax.
+   */
+  @ParameterizedTest
+  @EnumSource(ClassTokenPosition.class)
+  void punctuatedClassNamesGiveTheOfficialPromptsFeatures(ClassTokenPosition position) throws Exception {
+    JsonNode golden;
+    try (InputStream in = getClass().getResourceAsStream("/org/ckcoop/core/prompt/coop-prompt-tokens.json")) {
+      golden = new ObjectMapper().readTree(in);
+    }
+    List<JsonNode> cases = new java.util.ArrayList<>();
+    for (JsonNode c : golden.get("cases")) {
+      if (c.get("n_ctx").asInt() == 4 && c.get("ctx_init").asText().isEmpty()
+          && c.get("position").asText().equals(position.name().toLowerCase(java.util.Locale.ROOT))) {
+        cases.add(c);
+      }
+    }
+    List<String> names = cases.stream().map(c -> c.get("class_name").asText()).toList();
+    try (ClipBackbone backbone = TinyBackbones.withClipVocabulary(6);
+        CkCoOpLearner learner = new CkCoOpLearner(new LearnerContext(backbone, names,
+            settings("k=16", "factor_shapes=4x2, 2x4, 2x8", "use_dictionary=false", "coefficient_init=random",
+                "ctx_init=", "n_ctx=4", "class_token_position=" + position.name().toLowerCase(java.util.Locale.ROOT)),
+            LearnerContext.DEFAULT_TEMPLATE, 1), new DictionaryStore(dir.resolve("cache")));
+        NDManager m = EngineRuntime.engine().newBaseManager()) {
+      int width = 64;
+      float[] ctx = learner.context(m).toFloatArray();
+      float[] prompts = new float[cases.size() * 77 * width];
+      int[] eot = new int[cases.size()];
+      for (int i = 0; i < cases.size(); i++) {
+        JsonNode c = cases.get(i);
+        long[] ids = new long[77];
+        for (int t = 0; t < c.get("tokenized").size(); t++) {
+          ids[t] = c.get("tokenized").get(t).asLong();
+        }
+        eot[i] = c.get("eot").asInt();
+        float[] e = backbone.embedTokens(m.create(ids, new Shape(1, 77))).toFloatArray();
+        int nameLen = c.get("name_len").asInt();
+        // rows of the official concatenation: -1 - k for context vector k, else a row of e
+        List<Integer> rows = new java.util.ArrayList<>(List.of(0));
+        List<Integer> suffix = java.util.stream.IntStream.range(5, 77).boxed().toList();
+        switch (position) {
+          case END -> {
+            rows.addAll(List.of(-1, -2, -3, -4));
+            rows.addAll(suffix);
+          }
+          case MIDDLE -> {
+            rows.addAll(List.of(-1, -2));
+            rows.addAll(suffix.subList(0, nameLen));
+            rows.addAll(List.of(-3, -4));
+            rows.addAll(suffix.subList(nameLen, suffix.size()));
+          }
+          case FRONT -> {
+            rows.addAll(suffix.subList(0, nameLen));
+            rows.addAll(List.of(-1, -2, -3, -4));
+            rows.addAll(suffix.subList(nameLen, suffix.size()));
+          }
+        }
+        assertThat(rows).hasSize(77);
+        for (int p = 0; p < 77; p++) {
+          int r = rows.get(p);
+          float[] from = r < 0 ? ctx : e;
+          int row = r < 0 ? -1 - r : r;
+          System.arraycopy(from, row * width, prompts, (i * 77 + p) * width, width);
+        }
+      }
+      float[] expected = backbone.encodeTokenEmbeddings(m.create(prompts, new Shape(cases.size(), 77, width)), eot)
+          .toFloatArray();
+      float[] actual = learner.textFeatures(m, null).toFloatArray();
+      assertThat(actual).hasSameSizeAs(expected);
+      for (int i = 0; i < expected.length; i++) {
+        assertThat(actual[i]).as(position + " feature " + i).isCloseTo(expected[i], offset(1e-5f));
+      }
+    }
   }
 
   @Test
