@@ -50,9 +50,10 @@ public final class CkCoOpLearner implements PromptLearner {
     this.settings = context.settings(CkCoOpSettings.class);
     int width = backbone.architecture().text().width();
     int k = settings.k();
-    float[] words = settings.ctxInit().isBlank() ? null : ContextPrompts.wordEmbeddings(backbone, settings.ctxInit());
+    String ctxInit = settings.ctxInit().replace('_', ' '); // as CoOp: ctx_init.replace("_", " ")
+    float[] words = ctxInit.isBlank() ? null : ContextPrompts.wordEmbeddings(backbone, ctxInit);
     this.nCtx = words == null ? settings.nCtx() : words.length / width;
-    this.placeholder = words == null ? String.join(" ", Collections.nCopies(nCtx, "x")) : settings.ctxInit();
+    this.placeholder = words == null ? String.join(" ", Collections.nCopies(nCtx, "x")) : ctxInit;
     this.shape = kroneckerShape(k, width);
     float[] centroids = settings.useDictionary()
         ? store.get(backbone, new KMeansOptions(k, settings.kmeansSeed(), settings.kmeansIterations(),

@@ -155,6 +155,19 @@ class CkCoOpLearnerTest {
   }
 
   @Test
+  void underscoresInCtxInitAreSpacesAsInCoOp() {
+    try (ClipBackbone backbone = TinyBackbones.create(3);
+        CkCoOpLearner spaced = learner(backbone, settings("k=16", "ctx_init=a photo of a"));
+        CkCoOpLearner underscored = learner(backbone, settings("k=16", "ctx_init=a_photo_of_a"));
+        NDManager m = EngineRuntime.engine().newBaseManager()) {
+      float[] expected = spaced.stateTensors().get("coefficients").toFloatArray();
+      assertThat(expected).hasSize(4 * 16);
+      assertThat(underscored.stateTensors().get("coefficients").toFloatArray()).containsExactly(expected);
+      assertThat(underscored.textFeatures(m, null).toFloatArray()).containsExactly(spaced.textFeatures(m, null).toFloatArray());
+    }
+  }
+
+  @Test
   void theContextIsTheFormulaForHandSetTensors() {
     try (ClipBackbone backbone = TinyBackbones.create(3);
         CkCoOpLearner learner = learner(backbone, settings("k=16", "factor_shapes=4x2, 2x4, 2x8", "alpha=0.5"));
