@@ -170,7 +170,7 @@ final class StudyPreflight {
     }
   }
 
-  private static void warnEmptyTestClasses(String id, DatasetSplits dataset, List<String> warnings) {
+  static void warnEmptyTestClasses(String id, DatasetSplits dataset, List<String> warnings) {
     if (dataset.test().isEmpty()) {
       return; // a dataset without a test part is refused where it is tested, naming it
     }

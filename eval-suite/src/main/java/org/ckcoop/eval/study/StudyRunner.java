@@ -118,7 +118,7 @@ public final class StudyRunner {
           result.write(run.resultFile());
           results.add(result);
           if (result.diverged()) {
-            LOG.warn("{}: {}", tag, describeDivergence(run, result));
+            LOG.warn("[{}/{}] {}", position, runs.size(), describeDivergence(run, result));
             listener.runDiverged(run, result);
           } else {
             LOG.info("{}: {} ({} s)", tag, summary(result),
