@@ -13,6 +13,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.ckcoop.backbone.BackboneOptions;
+import org.ckcoop.backbone.InputException;
+import org.ckcoop.backbone.checkpoint.FloatTensor;
 import org.ckcoop.backbone.ClipBackbone;
 import org.ckcoop.backbone.EngineRuntime;
 import org.ckcoop.backbone.ProjectVersion;
@@ -94,6 +96,30 @@ public final class PredictCommand implements Callable<Integer> {
   @Option(names = "--batch-size", defaultValue = "32", description = "Images per forward pass (default: ${DEFAULT-VALUE}).")
   int batchSize;
 
+  /** Refuses a learner state with a NaN or infinite value, naming the file, the tensor and the index. */
+  static void requireFiniteState(Path file, LearnerStateFile state) {
+    for (Map.Entry<String, FloatTensor> t : state.tensors().entrySet()) {
+      float[] data = t.getValue().data();
+      for (int i = 0; i < data.length; i++) {
+        if (!Float.isFinite(data[i])) {
+          throw new InputException(file, "tensor '" + t.getKey() + "' holds " + data[i] + " at flat index " + i
+              + "; a learner state must be finite (training that diverged keeps no such state)");
+        }
+      }
+    }
+  }
+
+  /** Refuses a non-finite row of features or logits, naming its image (an argmax over NaN would be class 0). */
+  static void requireFinite(float[] values, int width, List<Path> images, String what) {
+    for (int i = 0; i < values.length; i++) {
+      if (!Float.isFinite(values[i])) {
+        int row = i / width;
+        throw new InputException(images.get(row), "the " + what + " of this image (row " + row + ") is " + values[i]
+            + " at index " + (i % width) + "; nothing was written (an argmax over NaN would pick class 0)");
+      }
+    }
+  }
+
   @Override
   public Integer call() throws JsonProcessingException {
     PrintWriter err = spec.commandLine().getErr();
@@ -103,6 +129,9 @@ public final class PredictCommand implements Callable<Integer> {
     }
     List<Path> files = ImageFolder.list(images, "--images");
     LearnerStateFile state = learner.stateFile == null ? null : LearnerStateFile.read(learner.stateFile);
+    if (state != null) {
+      requireFiniteState(learner.stateFile, state);
+    }
     String name = state == null ? learner.name : state.learner();
     LearnerRegistry registry = LearnerRegistry.discover();
     PromptLearnerFactory factory = registry.factory(name);
@@ -118,11 +147,17 @@ public final class PredictCommand implements Callable<Integer> {
       }
       try (PromptLearner prompts = factory.create(new LearnerContext(model, classNames, settings, template, 0))) {
         if (state != null) {
-          prompts.loadState(state.tensors());
+          try {
+            prompts.loadState(state.tensors());
+          } catch (InputException e) {
+            throw new InputException(learner.stateFile, e.getMessage(), e);
+          }
         }
-        float[] features = new FeatureEncoder(model, batchSize).encodeImages(files, n -> { });
-        float[] logits = PromptClassifier.logits(prompts, model, features, files.size(), batchSize);
         int embed = model.architecture().embedDim();
+        float[] features = new FeatureEncoder(model, batchSize).encodeImages(files, n -> { });
+        requireFinite(features, embed, files, "image feature");
+        float[] logits = PromptClassifier.logits(prompts, model, features, files.size(), batchSize);
+        requireFinite(logits, classNames.size(), files, "logits");
         float[] text;
         long[] textShape;
         try (NDManager m = EngineRuntime.engine().newBaseManager(model.device())) {

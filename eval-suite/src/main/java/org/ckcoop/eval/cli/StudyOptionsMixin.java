@@ -34,6 +34,10 @@ final class StudyOptionsMixin {
   @Option(names = "--cache", paramLabel = "DIR", description = "Feature cache folder (replaces study.cache).")
   Path cache;
 
+  @Option(names = "--retry-diverged", description = "Runs again, from scratch, the runs whose run.json says they"
+      + " diverged (their files are moved to <run folder>.diverged-<k>/); without it a restart skips them.")
+  boolean retryDiverged;
+
   @Option(names = "--dry-run", description = "Lists the runs of this shard with their state and runs nothing.")
   boolean dryRun;
 
@@ -51,7 +55,7 @@ final class StudyOptionsMixin {
 
   /** Runs the study (or lists it), printing one line per run and a summary. */
   int execute(Study study, PrintWriter out) {
-    StudyOptions options = new StudyOptions(shard == null ? Shard.ALL : Shard.parse(shard));
+    StudyOptions options = new StudyOptions(shard == null ? Shard.ALL : Shard.parse(shard), retryDiverged);
     if (dryRun) {
       list(study, options.shard(), out);
       return 0;
@@ -65,8 +69,20 @@ final class StudyOptionsMixin {
     out.printf(Locale.ROOT, "%s: %d run(s) in this shard: %d run now, %d already finished, %d held by another"
         + " process; results in %s%n", study.name(), progress.total(), progress.finishedNow(),
         progress.alreadyFinished(), progress.locked(), study.output());
-    return 0;
+    List<String> diverged = progress.diverged();
+    if (diverged.isEmpty()) {
+      return 0;
+    }
+    out.printf(Locale.ROOT, "%s: %d run(s) diverged (recorded in their run.json with status diverged; the other runs"
+        + " went on; a restart skips them, --retry-diverged runs them again from scratch):%n", study.name(),
+        diverged.size());
+    diverged.forEach(line -> out.println("  " + line));
+    out.flush();
+    return DIVERGED_EXIT_CODE;
   }
+
+  /** The exit code of a study in which runs diverged (2 is an input error, 1 an internal one). */
+  static final int DIVERGED_EXIT_CODE = 3;
 
   private static void list(Study study, Shard shard, PrintWriter out) {
     List<PlannedRun> runs = shard.select(study.runs());
@@ -76,7 +92,8 @@ final class StudyOptionsMixin {
       String state;
       if (Files.exists(run.resultFile())) {
         RunResult existing = RunResult.read(run.resultFile());
-        state = existing.provenance().configHash().equals(run.configHash()) ? "finished" : "CONFLICT (other config)";
+        state = !existing.provenance().configHash().equals(run.configHash()) ? "CONFLICT (other config)"
+            : existing.diverged() ? "diverged" : "finished";
       } else if (Files.exists(run.folder().resolve("checkpoint.safetensors"))) {
         state = "resumable";
       } else {

@@ -26,6 +26,7 @@ final class StudyProgress implements StudyListener {
   private int finishedNow;
   private int alreadyFinished;
   private int locked;
+  private final List<String> diverged = new java.util.ArrayList<>();
 
   StudyProgress(PrintWriter out) {
     this.out = out;
@@ -45,6 +46,31 @@ final class StudyProgress implements StudyListener {
 
   int locked() {
     return locked;
+  }
+
+  /** Returns one line per diverged run of this shard (diverged now or before). */
+  List<String> diverged() {
+    return List.copyOf(diverged);
+  }
+
+  @Override
+  public void warning(String message) {
+    out.println("warning: " + message);
+    out.flush();
+  }
+
+  @Override
+  public void runDiverged(PlannedRun run, RunResult result) {
+    endRun();
+    diverged.add(StudyRunner.describeDivergence(run, result));
+    out.printf(Locale.ROOT, "[%d/%d] %s: DIVERGED in epoch %d; recorded in %s, going on with the other runs%n",
+        position, total, run.describe(), result.divergence().epoch(), run.resultFile());
+  }
+
+  @Override
+  public void runRetried(PlannedRun run, java.nio.file.Path aside) {
+    out.printf(Locale.ROOT, "  %s: diverged before; its files moved to %s, running it again from scratch%n",
+        run.describe(), aside);
   }
 
   @Override
@@ -106,6 +132,11 @@ final class StudyProgress implements StudyListener {
     if (reason == Skip.FINISHED) {
       alreadyFinished++;
       out.printf(Locale.ROOT, "[%d/%d] %s: already finished%n", position, total, run.describe());
+    } else if (reason == Skip.DIVERGED) {
+      RunResult result = RunResult.read(run.resultFile());
+      diverged.add(StudyRunner.describeDivergence(run, result));
+      out.printf(Locale.ROOT, "[%d/%d] %s: skipped, diverged before (--retry-diverged runs it again)%n", position,
+          total, run.describe());
     } else {
       locked++;
       out.printf(Locale.ROOT, "[%d/%d] %s: skipped, another process is running it%n", position, total, run.describe());

@@ -50,7 +50,10 @@ import org.ckcoop.backbone.EngineArrays;
  * values as little-endian F32) and {@code ckcoop_version}. Files are written to a unique temporary
  * name and renamed into place, so a killed process leaves no partial entry and two processes writing
  * the same entry both leave a complete one. A file that cannot be read, or whose format, key, shape
- * or data hash does not check out, is logged, recomputed and replaced: it is never used.
+ * or data hash does not check out, or that holds a NaN or infinite value, is logged (naming the entry,
+ * and the image of a non-finite row), recomputed and replaced: it is never used. Features that come
+ * out of the backbone non-finite are refused ({@link InputException} naming the entry file and the
+ * image) and never written.
  *
  * <p><b>Augmented views.</b> Image {@code i} of augmented view {@code v} with seed {@code s} is
  * {@link TrainAugmentation} (scale 0.08-1, ratio 3/4-4/3, flip 0.5, the backbone's normalisation)
@@ -165,12 +168,16 @@ public final class FeatureStore {
     }
     int width = backbone.architecture().embedDim();
     Path file = file(key);
-    float[] values = Files.exists(file) ? read(file, key, images.size(), width) : null;
+    float[] values = Files.exists(file) ? read(file, key, images, width) : null;
     if (values != null) {
       diskHits++;
     } else {
       LOG.info("encoding {} images ({}) into {}", images.size(), view, file);
       values = view.augmented() ? encodeAugmented(images, view, progress) : encoder.encodeImages(images, progress);
+      String bad = nonFinite(values, images, width);
+      if (bad != null) {
+        throw new InputException(file, "feature cache entry not written: " + bad + " (" + view + " view)");
+      }
       encoded++;
       write(file, key, view, images.size(), width, values);
     }
@@ -178,7 +185,8 @@ public final class FeatureStore {
     return values;
   }
 
-  private float[] read(Path file, String key, int count, int width) {
+  private float[] read(Path file, String key, List<Path> images, int width) {
+    int count = images.size();
     String problem;
     try (SafetensorsFile f = SafetensorsFile.open(file)) {
       Map<String, String> meta = f.metadata();
@@ -192,10 +200,14 @@ public final class FeatureStore {
       } else {
         float[] values = f.readFloats(TENSOR);
         String hash = dataHash(values);
-        if (hash.equals(meta.get("data_sha256"))) {
+        String bad = nonFinite(values, images, width);
+        if (!hash.equals(meta.get("data_sha256"))) {
+          problem = "its values hash to " + hash + " but it records " + meta.get("data_sha256");
+        } else if (bad != null) {
+          problem = bad;
+        } else {
           return values;
         }
-        problem = "its values hash to " + hash + " but it records " + meta.get("data_sha256");
       }
     } catch (SafetensorsException e) {
       problem = e.problem();
@@ -259,6 +271,21 @@ public final class FeatureStore {
       memoryFloats -= e.getValue().length;
       eldest.remove();
     }
+  }
+
+  /**
+   * Returns what is wrong when a row of features is not finite ({@code the feature of image <path>
+   * (row 3) is NaN at dimension 7}), or {@code null} when every value is finite.
+   */
+  static String nonFinite(float[] values, List<Path> images, int width) {
+    for (int i = 0; i < values.length; i++) {
+      if (!Float.isFinite(values[i])) {
+        int row = i / width;
+        return "the feature of image " + (row < images.size() ? images.get(row) : "?") + " (row " + row + ") is "
+            + values[i] + " at dimension " + (i % width);
+      }
+    }
+    return null;
   }
 
   /** Returns the SHA-256 of the values as little-endian F32 bytes. */

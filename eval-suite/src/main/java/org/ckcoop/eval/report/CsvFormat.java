@@ -39,6 +39,7 @@ final class CsvFormat implements TableFormat {
           case PUBLISHED -> Numbers.fixed2(c.value());
           case DIFFERENCE -> Numbers.signed2(c.value());
           case MISSING -> "";
+          case DIVERGED -> ReportTable.Cell.DIVERGED_TEXT;
         });
         if (expanded[i]) {
           fields.add(f != null && f.hasSpread() ? Numbers.fixed2(f.std()) : "");

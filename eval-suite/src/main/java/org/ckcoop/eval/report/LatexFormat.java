@@ -70,6 +70,8 @@ final class LatexFormat implements TableFormat {
         String s = Numbers.signed2(c.value());
         return s.startsWith("-") ? "$-$" + s.substring(1) : s.startsWith("+") ? "$+$" + s.substring(1) : s;
       }
+      case DIVERGED:
+        return "\\textit{" + ReportTable.Cell.DIVERGED_TEXT + "}";
       default:
         return "--";
     }

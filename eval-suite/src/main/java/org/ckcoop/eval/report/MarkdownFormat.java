@@ -71,6 +71,8 @@ final class MarkdownFormat implements TableFormat {
         return Numbers.fixed2(c.value());
       case DIFFERENCE:
         return Numbers.signed2(c.value());
+      case DIVERGED:
+        return ReportTable.Cell.DIVERGED_TEXT;
       default:
         return "-";
     }

@@ -133,7 +133,11 @@ public final class Report {
     out.append("Metric: ").append(options.metric() == Metric.TOP1 ? "top-1 accuracy" : "mean per-class accuracy")
         .append(" (%). A cell is the mean over seeds ± the population standard deviation (ddof=0, as numpy.std in CoOp's")
         .append(" parse_test_res.py); `(n=2/3)` marks a cell with only 2 of its 3 seeds, averaged over those; `-` is a")
-        .append(" number that does not exist. Derived numbers (HM, averages) have no ± of their own.\n");
+        .append(" number that does not exist. Derived numbers (HM, averages) have no ± of their own.")
+        .append(sections.stream().anyMatch(s -> !s.divergedCells().isEmpty())
+            ? " `diverged`: training diverged in a run of that cell (or of a cell its HM or average is computed from);"
+                + " the notes name the runs." : "")
+        .append('\n');
     if (sections.isEmpty()) {
       out.append("\nNo run results.\n");
     }

@@ -85,10 +85,20 @@ public final class ReportSection {
   private final Optional<PublishedNumbers.Table> publishedTable;
   private final List<String> notes;
   private final String stem;
+  private final Map<Key, java.util.SortedSet<String>> diverged;
 
   ReportSection(String study, ReportProtocol protocol, RunResult.BackboneInfo backbone, String sourceDataset, Integer shots,
       List<Variant> variants, List<String> datasets, List<Integer> shotCounts, List<Long> seeds, Map<Key, Figure> figures,
       Map<Key, Comparison> comparisons, Optional<PublishedNumbers.Table> publishedTable, List<String> notes, String stem) {
+    this(study, protocol, backbone, sourceDataset, shots, variants, datasets, shotCounts, seeds, figures, comparisons,
+        publishedTable, notes, stem, Map.of());
+  }
+
+  ReportSection(String study, ReportProtocol protocol, RunResult.BackboneInfo backbone, String sourceDataset, Integer shots,
+      List<Variant> variants, List<String> datasets, List<Integer> shotCounts, List<Long> seeds, Map<Key, Figure> figures,
+      Map<Key, Comparison> comparisons, Optional<PublishedNumbers.Table> publishedTable, List<String> notes, String stem,
+      Map<Key, java.util.SortedSet<String>> diverged) {
+    this.diverged = Collections.unmodifiableMap(new LinkedHashMap<>(diverged));
     this.study = study;
     this.protocol = protocol;
     this.backbone = backbone;
@@ -107,7 +117,20 @@ public final class ReportSection {
 
   ReportSection withStem(String newStem) {
     return new ReportSection(study, protocol, backbone, sourceDataset, shots, variants, datasets, shotCounts, seeds, figures,
-        comparisons, publishedTable, notes, newStem);
+        comparisons, publishedTable, notes, newStem, diverged);
+  }
+
+  /**
+   * Returns the cells that show {@code diverged} instead of a number, with the diverged run files
+   * each depends on: a cell with a diverged seed, and the HM and averages computed from such a cell.
+   */
+  public Map<Key, java.util.SortedSet<String>> divergedCells() {
+    return diverged;
+  }
+
+  /** Returns whether a cell shows {@code diverged}. */
+  public boolean diverged(Key key) {
+    return diverged.containsKey(key);
   }
 
   /** Returns the study's name. */

@@ -13,8 +13,9 @@ import org.ckcoop.eval.report.ReportSection.Key;
  * The JSON summary of a report ({@code summary.json}): every number of every section with how it was
  * made: seed aggregates with their mean, population and sample std, n of expected seeds, the seeds,
  * each seed's value and the run files; derived values with the runs behind them; the published
- * numbers beside ours and the differences; notes and warnings. Fields come in a fixed order; NaN is
- * written as {@code null}.
+ * numbers beside ours and the differences; notes and warnings. Cells that show {@code diverged} are
+ * listed under {@code divergedCells} (only when there are any) with the diverged run files behind
+ * them, never as numbers. Fields come in a fixed order; NaN is written as {@code null}.
  */
 final class ReportSummary {
   /** The summary's format version. */
@@ -72,6 +73,18 @@ final class ReportSummary {
       for (Map.Entry<Key, Figure> e : s.figures().entrySet()) {
         cells.add(cell(e.getKey(), e.getValue(), s.protocol()));
       }
+      ArrayNode diverged = s.divergedCells().isEmpty() ? null : node.putArray("divergedCells");
+      s.divergedCells().forEach((key, runs) -> {
+        ObjectNode d = diverged.addObject();
+        d.put("variant", key.variant());
+        d.put("dataset", key.dataset());
+        d.put("quantity", key.quantity());
+        if (s.protocol() == ReportProtocol.FEW_SHOT) {
+          d.put("shots", key.shots());
+        }
+        ArrayNode files = d.putArray("divergedRuns");
+        runs.forEach(files::add);
+      });
       if (s.publishedTable().isPresent()) {
         PublishedNumbers.Table t = s.publishedTable().get();
         node.putObject("published").put("table", t.id()).put("source", t.source()).put("status", t.status())

@@ -44,7 +44,9 @@ public record ReportTable(String title, List<String> labelHeaders, List<String> 
     /** A published number. */
     PUBLISHED,
     /** Ours minus published. */
-    DIFFERENCE
+    DIFFERENCE,
+    /** No number: a run it depends on diverged (the cell reads {@code diverged}, never a number). */
+    DIVERGED
   }
 
   /**
@@ -57,6 +59,10 @@ public record ReportTable(String title, List<String> labelHeaders, List<String> 
   public record Cell(Kind kind, double value, Figure figure) {
     /** The empty cell. */
     public static final Cell MISSING = new Cell(Kind.MISSING, Double.NaN, null);
+    /** The cell of a number whose run (or one of whose parts' runs) diverged. */
+    public static final Cell DIVERGED = new Cell(Kind.DIVERGED, Double.NaN, null);
+    /** The text a diverged cell shows in every format. */
+    public static final String DIVERGED_TEXT = "diverged";
 
     /** Returns a cell showing one of our figures. */
     public static Cell of(Figure figure) {

@@ -89,6 +89,17 @@ public record ResultScan(Path folder, List<SourcedRun> runs, List<ReportWarning>
     if (run.backbone() == null || blank(run.backbone().identity()) || blank(run.backbone().architecture())) {
       return "no backbone identity or architecture";
     }
+    if (run.diverged()) {
+      if (run.divergence() == null || run.divergence().testSets().isEmpty()) {
+        return "a diverged run without the test sets it would have been evaluated on";
+      }
+      for (RunResult.TestSet t : run.divergence().testSets()) {
+        if (t == null || blank(t.dataset()) || !List.of("base", "new", "all").contains(t.subset())) {
+          return "a diverged run's test set without dataset or with a subset other than base, new or all";
+        }
+      }
+      return null;
+    }
     if (run.tests().isEmpty()) {
       return "no test results";
     }

@@ -145,9 +145,25 @@ final class SectionAssembler {
     Map<String, Map<String, String>> splitIdentities = new TreeMap<>();
     Set<Long> trainedSeeds = new TreeSet<>();
     Map<String, Set<Long>> seedsOfVariant = new TreeMap<>();
+    Map<Key, Map<Long, String>> divergedRuns = new LinkedHashMap<>();
     for (SourcedRun r : runs) {
       RunResult run = r.run();
       boolean trains = trains(run);
+      if (run.diverged()) {
+        variants.merge(run.variant(), new Variant(run.variant(), run.learner(), true),
+            (a, b) -> new Variant(a.name(), a.learner(), true));
+        trainedSeeds.add(run.seed());
+        seedsOfVariant.computeIfAbsent(run.variant(), v -> new TreeSet<>()).add(run.seed());
+        for (RunResult.TestSet t : run.divergence().testSets()) {
+          String quantity = quantity(protocol, t.subset());
+          if (quantity != null) {
+            Key key = new Key(run.variant(), DatasetNames.canonical(t.dataset()), quantity,
+                protocol == ReportProtocol.FEW_SHOT ? run.shots() : 0);
+            divergedRuns.computeIfAbsent(key, k -> new TreeMap<>()).put(run.seed(), r.source());
+          }
+        }
+        continue;
+      }
       variants.merge(run.variant(), new Variant(run.variant(), run.learner(), trains),
           (a, b) -> new Variant(a.name(), a.learner(), a.trains() || b.trains()));
       if (trains) {
@@ -191,13 +207,15 @@ final class SectionAssembler {
     List<Variant> orderedVariants = variants.values().stream().sorted(VARIANT_ORDER).toList();
     Set<String> datasetSet = new TreeSet<>(DatasetNames.ORDER);
     observations.keySet().forEach(k -> datasetSet.add(k.dataset()));
+    divergedRuns.keySet().forEach(k -> datasetSet.add(k.dataset()));
     List<String> datasets = new ArrayList<>();
     if (setting.source() != null) {
       datasets.add(setting.source());
     }
     datasetSet.stream().filter(d -> !d.equals(setting.source())).forEach(datasets::add);
     List<Integer> shotCounts = protocol == ReportProtocol.FEW_SHOT
-        ? observations.keySet().stream().map(Key::shots).distinct().sorted().toList() : List.of();
+        ? java.util.stream.Stream.concat(observations.keySet().stream(), divergedRuns.keySet().stream()).map(Key::shots)
+            .distinct().sorted().toList() : List.of();
 
     // Seed aggregates, in table order.
     Map<Key, Figure> figures = new LinkedHashMap<>();
@@ -218,16 +236,107 @@ final class SectionAssembler {
         }
       }
     }
+    // A cell with a diverged seed shows "diverged", never the mean of the other seeds; so do the HM
+    // and the averages that would be computed from it.
+    divergedRuns.keySet().forEach(figures::remove);
     Map<Key, Figure> all = derive(protocol, orderedVariants, datasets, setting.source(), shotKeys, figures);
+    Map<Key, java.util.SortedSet<String>> diverged = divergedCells(protocol, orderedVariants, datasets, setting.source(),
+        shotKeys, divergedRuns);
+    diverged.keySet().forEach(all::remove);
 
     List<String> notes = new ArrayList<>();
-    missingNotes(protocol, orderedVariants, datasets, shotKeys, quantities, all, observations, trainedSeeds, seedsOfVariant, notes);
+    divergedNotes(orderedVariants, divergedRuns, notes);
+    Map<Key, Map<Long, Observation>> measuredOrDiverged = new LinkedHashMap<>(observations);
+    divergedRuns.keySet().forEach(k -> measuredOrDiverged.putIfAbsent(k, Map.of()));
+    missingNotes(protocol, orderedVariants, datasets, shotKeys, quantities, all, measuredOrDiverged, trainedSeeds,
+        seedsOfVariant, diverged.keySet(), notes);
     Map<Key, Comparison> comparisons = new LinkedHashMap<>();
     Optional<PublishedNumbers.Table> table = compare(protocol, backbone, setting, orderedVariants, datasets, all, comparisons, notes);
 
     return new ReportSection(g.study(), protocol, backbone, setting.source(), setting.shots(), orderedVariants, datasets,
         protocol == ReportProtocol.FEW_SHOT ? shotCounts : List.of(), List.copyOf(displaySeeds(trainedSeeds, seedsOfVariant)), all, comparisons, table, notes,
-        slug(g.study()) + "-" + protocol.fileName());
+        slug(g.study()) + "-" + protocol.fileName(), diverged);
+  }
+
+  /** Returns the quantity a test subset feeds in a protocol's tables, or null when it feeds none. */
+  private static String quantity(ReportProtocol protocol, String subset) {
+    if (protocol == ReportProtocol.BASE2NEW) {
+      return subset.equals("all") ? null : subset;
+    }
+    return subset.equals("all") ? ACCURACY : null;
+  }
+
+  /**
+   * Returns the cells that show {@code diverged}: those with a diverged seed, and the HM and averages
+   * with such a cell among their parts, each with the diverged run files behind it.
+   */
+  private static Map<Key, java.util.SortedSet<String>> divergedCells(ReportProtocol protocol, List<Variant> variants,
+      List<String> datasets, String source, List<Integer> shotKeys, Map<Key, Map<Long, String>> divergedRuns) {
+    Map<Key, java.util.SortedSet<String>> out = new LinkedHashMap<>();
+    divergedRuns.forEach((k, seeds) -> out.put(k, new TreeSet<>(seeds.values())));
+    for (Variant v : variants) {
+      String name = v.name();
+      switch (protocol) {
+        case BASE2NEW -> {
+          for (String d : datasets) {
+            mergeDiverged(out, new Key(name, d, HM, 0), List.of(new Key(name, d, BASE, 0), new Key(name, d, NEW, 0)));
+          }
+          if (datasets.size() > 1) {
+            List<Key> bases = datasets.stream().map(d -> new Key(name, d, BASE, 0)).toList();
+            List<Key> news = datasets.stream().map(d -> new Key(name, d, NEW, 0)).toList();
+            mergeDiverged(out, new Key(name, AVERAGE, BASE, 0), bases);
+            mergeDiverged(out, new Key(name, AVERAGE, NEW, 0), news);
+            mergeDiverged(out, new Key(name, AVERAGE, HM, 0),
+                List.of(new Key(name, AVERAGE, BASE, 0), new Key(name, AVERAGE, NEW, 0)));
+          }
+        }
+        case CROSS_DATASET, DOMAIN_GENERALIZATION -> {
+          if (source != null) {
+            mergeDiverged(out, new Key(name, TARGET_AVERAGE, ACCURACY, 0), datasets.stream().filter(d -> !d.equals(source))
+                .map(d -> new Key(name, d, ACCURACY, 0)).toList());
+          }
+        }
+        case FEW_SHOT -> {
+          if (datasets.size() > 1) {
+            for (int k : shotKeys) {
+              mergeDiverged(out, new Key(name, AVERAGE, ACCURACY, k),
+                  datasets.stream().map(d -> new Key(name, d, ACCURACY, k)).toList());
+            }
+          }
+        }
+        default -> throw new IllegalStateException(protocol.toString());
+      }
+    }
+    return out;
+  }
+
+  private static void mergeDiverged(Map<Key, java.util.SortedSet<String>> diverged, Key derived, List<Key> parts) {
+    java.util.SortedSet<String> runs = new TreeSet<>();
+    parts.stream().map(diverged::get).filter(Objects::nonNull).forEach(runs::addAll);
+    if (!runs.isEmpty()) {
+      diverged.computeIfAbsent(derived, k -> new TreeSet<>()).addAll(runs);
+    }
+  }
+
+  private static void divergedNotes(List<Variant> variants, Map<Key, Map<Long, String>> divergedRuns, List<String> notes) {
+    for (Variant v : variants) {
+      Map<String, Set<String>> runsByCell = new LinkedHashMap<>();
+      Set<String> files = new TreeSet<>();
+      divergedRuns.forEach((k, seeds) -> {
+        if (k.variant().equals(v.name())) {
+          String cell = k.dataset() + (k.quantity().equals(ACCURACY) ? "" : " " + k.quantity())
+              + (k.shots() > 0 ? " " + k.shots() + "-shot" : "");
+          runsByCell.computeIfAbsent(cell, c -> new TreeSet<>()).addAll(seeds.keySet().stream().map(String::valueOf).toList());
+          files.addAll(seeds.values());
+        }
+      });
+      if (!runsByCell.isEmpty()) {
+        notes.add(v.name() + ": training diverged for " + runsByCell.entrySet().stream()
+            .map(e -> e.getKey() + " (seed" + (e.getValue().size() > 1 ? "s " : " ") + String.join(", ", e.getValue()) + ")")
+            .collect(Collectors.joining(", ")) + "; those cells, and the HM and averages computed from them, show"
+            + " diverged, not the other seeds' mean (" + String.join(", ", files) + ").");
+      }
+    }
   }
 
   private static Set<Long> displaySeeds(Set<Long> trainedSeeds, Map<String, Set<Long>> seedsOfVariant) {
@@ -342,7 +451,7 @@ final class SectionAssembler {
 
   private static void missingNotes(ReportProtocol protocol, List<Variant> variants, List<String> datasets, List<Integer> shotKeys,
       List<String> quantities, Map<Key, Figure> figures, Map<Key, Map<Long, Observation>> observations, Set<Long> trainedSeeds,
-      Map<String, Set<Long>> seedsOfVariant, List<String> notes) {
+      Map<String, Set<Long>> seedsOfVariant, Set<Key> diverged, List<String> notes) {
     String averageName = protocol.transfers() ? "target average" : "average";
     for (Variant v : variants) {
       Set<Integer> variantShots = new TreeSet<>();
@@ -358,6 +467,9 @@ final class SectionAssembler {
           List<String> absent = new ArrayList<>();
           for (String q : quantities) {
             Key key = new Key(v.name(), d, q, k);
+            if (diverged.contains(key)) {
+              continue;
+            }
             Map<Long, Observation> obs = observations.get(key);
             String label = d + (quantities.size() > 1 ? " " + q : "") + (protocol == ReportProtocol.FEW_SHOT ? " " + k + "-shot" : "");
             if (obs == null) {

@@ -133,6 +133,9 @@ final class SectionTables {
     Key key = new Key(s.variant().name(), e.dataset(), e.quantity(), e.shots());
     switch (s.kind()) {
       case OURS:
+        if (section.diverged(key)) {
+          return Cell.DIVERGED;
+        }
         return section.figure(key).map(Cell::of).orElse(Cell.MISSING);
       case PUBLISHED: {
         Comparison c = section.comparisons().get(key);

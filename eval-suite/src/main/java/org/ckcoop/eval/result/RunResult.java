@@ -35,6 +35,10 @@ import org.ckcoop.core.train.RunProvenance;
  * @param tests one entry per evaluated test set
  * @param provenance the resolved config, its hash, backbone and data identity, seed and versions
  * @param timings wall-clock seconds spent per phase
+ * @param status {@link #FINISHED} (trained, tested; {@code tests} holds the numbers) or {@link #DIVERGED}
+ *     (training diverged: {@code tests} is empty and {@code divergence} says where); a file without the
+ *     field (written before it existed) is a finished run
+ * @param divergence where training diverged, for a diverged run; {@code null} for a finished one
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record RunResult(
@@ -50,7 +54,9 @@ public record RunResult(
     BackboneInfo backbone,
     List<TestResult> tests,
     RunProvenance provenance,
-    Timings timings) {
+    Timings timings,
+    String status,
+    Divergence divergence) {
 
   /** The current file format version. */
   public static final int FORMAT = 1;
@@ -62,11 +68,61 @@ public record RunResult(
       .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
       .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
-  /** Copies the collections. */
+  /** The {@code status} of a run that trained and was tested. */
+  public static final String FINISHED = "finished";
+  /** The {@code status} of a run whose training diverged (no test numbers). */
+  public static final String DIVERGED = "diverged";
+
+  /** Copies the collections; a missing status is {@link #FINISHED}. */
   public RunResult {
     overrides = new TreeMap<>(overrides == null ? Map.of() : overrides);
-    tests = List.copyOf(tests);
+    tests = List.copyOf(tests == null ? List.of() : tests);
+    status = status == null || status.isBlank() ? FINISHED : status;
   }
+
+  /** Creates the result of a finished run. */
+  public RunResult(int format, String study, String protocol, String learner, String variant,
+      SortedMap<String, String> overrides, String trainDataset, int shots, long seed, BackboneInfo backbone,
+      List<TestResult> tests, RunProvenance provenance, Timings timings) {
+    this(format, study, protocol, learner, variant, overrides, trainDataset, shots, seed, backbone, tests, provenance,
+        timings, FINISHED, null);
+  }
+
+  /** Returns whether training diverged ({@code status} is {@link #DIVERGED}). */
+  @com.fasterxml.jackson.annotation.JsonIgnore
+  public boolean diverged() {
+    return DIVERGED.equals(status);
+  }
+
+  /**
+   * Where a run's training diverged (the trainer's {@code TrainingDivergedException}).
+   *
+   * @param epoch the epoch (1-based) in which training diverged
+   * @param step the step (1-based) within that epoch, or 0 when found at the epoch's end
+   * @param epochsDone epochs whose checkpoint is kept (0: none)
+   * @param lastFiniteLoss the last finite training loss seen, or {@code null} when none was
+   * @param checkpoint the kept checkpoint (absolute path), or {@code null} when no epoch had finished
+   * @param message the trainer's message
+   * @param testSets the test sets the run would have been evaluated on ({@code dataset/subset}), whose
+   *     report cells show {@code diverged}
+   */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record Divergence(int epoch, int step, int epochsDone, Double lastFiniteLoss, String checkpoint, String message,
+      List<TestSet> testSets) {
+    /** Copies the list. */
+    public Divergence {
+      testSets = List.copyOf(testSets == null ? List.of() : testSets);
+    }
+  }
+
+  /**
+   * A test set a run is evaluated on.
+   *
+   * @param dataset the test dataset's name
+   * @param subset {@code base}, {@code new} or {@code all}
+   */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record TestSet(String dataset, String subset) {}
 
   /**
    * Which backbone produced the features.
@@ -140,6 +196,12 @@ public record RunResult(
     }
     if (result.format() != FORMAT) {
       throw new InputException(file, "run result format " + result.format() + " is not supported (expected " + FORMAT + ")");
+    }
+    if (!FINISHED.equals(result.status()) && !DIVERGED.equals(result.status())) {
+      throw new InputException(file, "status '" + result.status() + "' is not " + FINISHED + " or " + DIVERGED);
+    }
+    if (result.diverged() && result.divergence() == null) {
+      throw new InputException(file, "status is " + DIVERGED + " but there is no \"divergence\" object");
     }
     return result;
   }

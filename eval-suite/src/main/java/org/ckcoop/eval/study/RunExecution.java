@@ -13,10 +13,13 @@ import org.ckcoop.backbone.ClipBackbone;
 import org.ckcoop.backbone.InputException;
 import org.ckcoop.backbone.checkpoint.FloatTensor;
 import org.ckcoop.core.classify.Accuracy;
+import org.ckcoop.core.classify.PromptClassifier;
 import org.ckcoop.core.learner.PromptLearner;
 import org.ckcoop.core.run.RunPlan;
 import org.ckcoop.core.train.CachedFeatures;
 import org.ckcoop.core.train.RunProvenance;
+import org.ckcoop.core.train.LearnerTrainer;
+import org.ckcoop.core.train.TrainingDivergedException;
 import org.ckcoop.core.train.TrainingListener;
 import org.ckcoop.eval.data.DatasetSplits;
 import org.ckcoop.eval.data.Datum;
@@ -92,8 +95,14 @@ final class RunExecution {
       if (trains) {
         CachedFeatures features = timer.features(() -> trainingFeatures(run, train));
         TrainingListener progress = listener.training(run);
-        timer.train(() -> plan.train(learner, backbone, features, run.folder(), true,
-            progress == null ? List.of() : List.of(progress)));
+        try {
+          timer.train(() -> plan.train(learner, backbone, features, run.folder(), true,
+              progress == null ? List.of() : List.of(progress)));
+        } catch (TrainingDivergedException e) {
+          return diverged(run, split, full, train, e, timer, start);
+        } catch (InputException e) {
+          throw namingRunFiles(run, e);
+        }
       } else {
         plan.resolved().write(run.folder().resolve(RESOLVED_CONFIG));
       }
@@ -119,14 +128,64 @@ final class RunExecution {
         default -> throw new IllegalStateException("unknown protocol " + protocol);
       }
     }
-    RunProvenance provenance = new RunProvenance(plan.factory().name(), plan.resolved().values(),
-        plan.resolved().hash(), backbone.identity(), split.identity(), plan.train().seed(),
-        RunProvenance.currentVersions());
     double total = (System.nanoTime() - start) / 1e9;
     return new RunResult(RunResult.FORMAT, study.name(), protocol.label(), plan.factory().name(), run.variant().label(),
         new TreeMap<>(run.variant().overrides()), trains ? train.name() : "", run.shots(), run.seed(),
         new RunResult.BackboneInfo(backbone.identity(), backbone.architecture().describe(), study.backboneName()),
-        tests, provenance, new RunResult.Timings(timer.features, timer.train, timer.evaluate, total));
+        tests, provenance(run, split), new RunResult.Timings(timer.features, timer.train, timer.evaluate, total));
+  }
+
+  private RunProvenance provenance(PlannedRun run, FewShotSplit split) {
+    RunPlan plan = run.plan();
+    return new RunProvenance(plan.factory().name(), plan.resolved().values(), plan.resolved().hash(),
+        backbone.identity(), split.identity(), plan.train().seed(), RunProvenance.currentVersions());
+  }
+
+  /**
+   * The result of a run whose training diverged: no test numbers, the test sets it would have been
+   * evaluated on, and where it diverged.
+   */
+  private RunResult diverged(PlannedRun run, FewShotSplit split, DatasetSplits full, DatasetSplits train,
+      TrainingDivergedException e, Timer timer, long start) {
+    List<RunResult.TestSet> sets = new ArrayList<>();
+    switch (study.protocol()) {
+      case BASE2NEW -> {
+        sets.add(new RunResult.TestSet(full.name(), "base"));
+        sets.add(new RunResult.TestSet(full.name(), "new"));
+      }
+      case FEW_SHOT -> sets.add(new RunResult.TestSet(full.name(), "all"));
+      case CROSS_DATASET, DOMAIN_GENERALIZATION -> {
+        sets.add(new RunResult.TestSet(full.name(), "all"));
+        run.targets().forEach(id -> sets.add(new RunResult.TestSet(data.dataset(id).name(), "all")));
+      }
+      default -> throw new IllegalStateException("unknown protocol " + study.protocol());
+    }
+    double loss = e.lastFiniteLoss();
+    RunResult.Divergence divergence = new RunResult.Divergence(e.epoch(), e.step(), e.epochsDone(),
+        Double.isFinite(loss) ? loss : null, e.checkpoint().map(p -> p.toAbsolutePath().toString()).orElse(null),
+        e.getMessage(), sets);
+    double total = (System.nanoTime() - start) / 1e9;
+    RunPlan plan = run.plan();
+    return new RunResult(RunResult.FORMAT, study.name(), study.protocol().label(), plan.factory().name(),
+        run.variant().label(), new TreeMap<>(run.variant().overrides()), train.name(), run.shots(), run.seed(),
+        new RunResult.BackboneInfo(backbone.identity(), backbone.architecture().describe(), study.backboneName()),
+        List.of(), provenance(run, split), new RunResult.Timings(timer.features, timer.train, 0, total),
+        RunResult.DIVERGED, divergence);
+  }
+
+  /**
+   * Returns an error about a run's files (its checkpoint, learner state, results) that names the run
+   * folder and the file: the trainer's messages name the tensor but not always the file.
+   */
+  static InputException namingRunFiles(PlannedRun run, InputException e) {
+    String message = e.getMessage() == null ? "" : e.getMessage();
+    if (message.contains(run.folder().toString())) {
+      return e;
+    }
+    Path checkpoint = run.folder().resolve(LearnerTrainer.CHECKPOINT);
+    String file = java.nio.file.Files.exists(checkpoint) ? checkpoint.toString()
+        : run.folder() + " (run folder)";
+    return new InputException(file + " (run " + run.describe() + ")", message, e);
   }
 
   /** The training examples' features: one view of CLIP's test preprocessing, or N augmented views. */
@@ -171,7 +230,21 @@ final class RunExecution {
       System.arraycopy(allFeatures, row * width, features, i * width, width);
     }
     int[] labels = labels(test);
-    Accuracy accuracy = timer.evaluate(() -> run.plan().evaluate(learner, backbone, features, labels));
+    int classes = learner.classNames().size();
+    float[] logits = timer.evaluate(() -> PromptClassifier.logits(learner, backbone, features, labels.length,
+        run.plan().train().evalBatchSize()));
+    for (int i = 0; i < logits.length; i++) {
+      if (!Float.isFinite(logits[i])) {
+        int row = i / classes;
+        boolean badFeature = !allFinite(features, row * width, width);
+        throw new InputException(run.folder() + " (run " + run.describe() + ")", "the logits of test image "
+            + test.get(row).image() + " (" + source.name() + "/" + subsetName + ", row " + row + ", class "
+            + (i % classes) + ") are " + logits[i] + (badFeature ? "; its cached image feature is not finite"
+            : "; the learner's text features are not finite") + ". Nothing was scored (an argmax over NaN would"
+            + " pick class 0)");
+      }
+    }
+    Accuracy accuracy = Accuracy.of(logits, labels, classes);
     TreeMap<String, Double> perClass = new TreeMap<>();
     List<String> names = subset.classNames();
     for (int c = 0; c < names.size(); c++) {
@@ -207,6 +280,15 @@ final class RunExecution {
       state.put(e.getKey(), new FloatTensor(e.getValue().getShape().getShape(), e.getValue().toFloatArray()));
     }
     return state;
+  }
+
+  private static boolean allFinite(float[] values, int from, int length) {
+    for (int i = from; i < from + length; i++) {
+      if (!Float.isFinite(values[i])) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static List<Path> paths(List<Datum> data) {

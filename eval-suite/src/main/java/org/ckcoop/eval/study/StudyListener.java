@@ -33,11 +33,26 @@ public interface StudyListener {
     return null;
   }
 
-  /** Called when a run is not run: it is {@linkplain Skip#FINISHED finished} or {@linkplain Skip#LOCKED locked}. */
+  /**
+   * Called when a run is not run: it is {@linkplain Skip#FINISHED finished}, {@linkplain Skip#LOCKED
+   * locked} or recorded as {@linkplain Skip#DIVERGED diverged}.
+   */
   default void runSkipped(PlannedRun run, Skip reason) {}
 
   /** Called when a run has finished and its {@code run.json} is written. */
   default void runFinished(PlannedRun run, RunResult result) {}
+
+  /**
+   * Called when a run's training diverged and its {@code run.json} (status {@code diverged}) is
+   * written; the study goes on with the next run.
+   */
+  default void runDiverged(PlannedRun run, RunResult result) {}
+
+  /** Called when a run recorded as diverged is run again: its files were moved to {@code aside}. */
+  default void runRetried(PlannedRun run, java.nio.file.Path aside) {}
+
+  /** Called with a warning that does not stop the study (e.g. a test class without images). */
+  default void warning(String message) {}
 
   /** Called once when every run of the shard has been handled. */
   default void studyFinished(Study study, List<RunResult> results) {}
@@ -47,6 +62,8 @@ public interface StudyListener {
     /** Its folder holds a valid {@code run.json} of the same config, backbone and split. */
     FINISHED,
     /** Another process holds its folder's lock (it is running it now). */
-    LOCKED
+    LOCKED,
+    /** Its {@code run.json} records that training diverged (run again with {@code retryDiverged}). */
+    DIVERGED
   }
 }

@@ -38,8 +38,20 @@ import org.slf4j.LoggerFactory;
  * {@code run.json} matches the planned config, backbone and split is skipped untouched; any other run
  * trains, resuming from its folder's checkpoint if a killed process left one (core's trainer ends
  * bit-identical to an uninterrupted run), is evaluated, and its {@code run.json} is written
- * atomically. An error (a diverged run, a listener that throws) stops the study; the next start
- * resumes where it stopped.
+ * atomically. Taking a run folder's lock removes temporary files a killed process left there
+ * ({@link StaleTemporaries}; the feature cache's are removed at the start), and a folder left holding
+ * only its lock is removed.
+ *
+ * <p><b>Checks first.</b> Before the backbone loads, every dataset, split and image header the shard
+ * uses is checked ({@link StudyPreflight}); all problems are reported at once and nothing trains.
+ *
+ * <p><b>Diverged runs.</b> A run whose training diverges is recorded in its {@code run.json} with
+ * status {@code diverged} (epoch, step, last finite loss, kept checkpoint) and the study goes on with
+ * the next run; the returned list holds it ({@link RunResult#diverged()}). A restart skips it unless
+ * {@link StudyOptions#retryDiverged()}, which moves its files aside ({@code <folder>.diverged-<k>/})
+ * and runs it again from scratch: the kept checkpoint would most likely lead to the same divergence.
+ * Other errors (unusable input, a listener that throws) stop the study; the next start resumes where
+ * it stopped.
  */
 public final class StudyRunner {
   private static final Logger LOG = LoggerFactory.getLogger(StudyRunner.class);
@@ -57,14 +69,18 @@ public final class StudyRunner {
   public static List<RunResult> run(Study study, StudyOptions options, StudyListener listener) {
     List<PlannedRun> runs = options.shard().select(study.runs());
     checkExistingResults(runs);
+    StudyData data = new StudyData(study);
+    StudyPreflight.Findings checked = StudyPreflight.check(study, runs, data);
     LOG.info("{}: {} of {} runs (shard {}), results in {}", study, runs.size(), study.runs().size(), options.shard(),
         study.output());
     listener.studyStarted(study, runs);
+    checked.warnings().forEach(listener::warning);
+    StaleTemporaries.removeBelow(study.cache());
     List<RunResult> results = new ArrayList<>();
     try (ClipBackbone backbone = ClipBackbone.load(study.checkpoint(),
         new BackboneOptions(study.backbone().device(), Precision.FP32))) {
       FeatureStore store = new FeatureStore(study.cache(), backbone, study.backbone().batchSize());
-      RunExecution execution = new RunExecution(study, backbone, store, new StudyData(study), listener);
+      RunExecution execution = new RunExecution(study, backbone, store, data, listener);
       int position = 0;
       for (PlannedRun run : runs) {
         position++;
@@ -78,25 +94,93 @@ public final class StudyRunner {
         try (RunFolder held = lock.get()) {
           if (Files.exists(run.resultFile())) {
             RunResult existing = RunResult.read(run.resultFile());
-            execution.checkFinished(run, existing);
-            LOG.info("{}: already finished ({})", tag, run.resultFile());
-            results.add(existing);
-            listener.runSkipped(run, StudyListener.Skip.FINISHED);
-            continue;
+            if (existing.diverged() && !options.retryDiverged()) {
+              LOG.warn("{}: skipped, diverged before ({}); --retry-diverged runs it again", tag, run.resultFile());
+              results.add(existing);
+              listener.runSkipped(run, StudyListener.Skip.DIVERGED);
+              continue;
+            }
+            if (existing.diverged()) {
+              Path aside = moveAside(run);
+              LOG.info("{}: diverged before; its files moved to {}, starting it again from scratch", tag, aside);
+              listener.runRetried(run, aside);
+            } else {
+              execution.checkFinished(run, existing);
+              LOG.info("{}: already finished ({})", tag, run.resultFile());
+              results.add(existing);
+              listener.runSkipped(run, StudyListener.Skip.FINISHED);
+              continue;
+            }
           }
           LOG.info("{}: started in {}", tag, run.folder());
           listener.runStarted(run);
           RunResult result = execution.execute(run);
           result.write(run.resultFile());
-          LOG.info("{}: {} ({} s)", tag, summary(result), String.format(Locale.ROOT, "%.1f", result.timings().total()));
           results.add(result);
-          listener.runFinished(run, result);
+          if (result.diverged()) {
+            LOG.warn("[{}/{}] {}", position, runs.size(), describeDivergence(run, result));
+            listener.runDiverged(run, result);
+          } else {
+            LOG.info("{}: {} ({} s)", tag, summary(result),
+                String.format(Locale.ROOT, "%.1f", result.timings().total()));
+            listener.runFinished(run, result);
+          }
         }
       }
       LOG.info("{}: done; feature cache {}", study, store.counts());
     }
     listener.studyFinished(study, results);
     return List.copyOf(results);
+  }
+
+  /** The name a diverged run's {@code run.json} gets when {@code --retry-diverged} moves it aside. */
+  public static final String DIVERGED_RESULT = "diverged-run.json";
+
+  /**
+   * Moves a diverged run's files (all but the lock) into a new sibling folder {@code <folder>.diverged-<k>},
+   * its {@code run.json} renamed {@link #DIVERGED_RESULT} (so reports no longer read it), leaving the
+   * run folder clean for a fresh start.
+   *
+   * @return the folder the files went to
+   */
+  private static Path moveAside(PlannedRun run) {
+    Path folder = run.folder();
+    Path aside = null;
+    try {
+      for (int k = 1; aside == null; k++) {
+        Path candidate = folder.resolveSibling(folder.getFileName() + ".diverged-" + k);
+        if (!Files.exists(candidate)) {
+          aside = Files.createDirectory(candidate);
+        }
+      }
+      List<Path> entries;
+      try (var list = Files.list(folder)) {
+        entries = list.filter(p -> !p.getFileName().toString().equals(RunFolder.LOCK)).toList();
+      }
+      for (Path p : entries) {
+        String name = p.getFileName().toString();
+        Files.move(p, aside.resolve(name.equals(RunResult.FILE_NAME) ? DIVERGED_RESULT : name));
+      }
+      return aside;
+    } catch (java.io.IOException e) {
+      throw new InputException(folder, "cannot move the diverged run's files aside to "
+          + (aside == null ? folder.getFileName() + ".diverged-<k>" : aside) + " for --retry-diverged: " + e.getMessage()
+          + " (the files moved so far are there; nothing was deleted)", e);
+    }
+  }
+
+  /**
+   * Returns one line on a diverged run: {@code coop eurosat shots2 seed1: diverged in epoch 1, step 3 (last
+   * finite loss 2.3026; no checkpoint kept); folder /results/...}.
+   */
+  public static String describeDivergence(PlannedRun run, RunResult result) {
+    RunResult.Divergence d = result.divergence();
+    String loss = d.lastFiniteLoss() == null ? "no finite loss seen"
+        : String.format(Locale.ROOT, "last finite loss %.5g", d.lastFiniteLoss());
+    String kept = d.checkpoint() == null ? "no checkpoint kept"
+        : "checkpoint of epoch " + d.epochsDone() + " kept at " + d.checkpoint();
+    return run.describe() + ": diverged in epoch " + d.epoch() + (d.step() > 0 ? ", step " + d.step() : " (at its end)")
+        + " (" + loss + "; " + kept + "); folder " + run.folder();
   }
 
   /** Returns one line of a result's accuracies: {@code EuroSAT/base 81.2%, EuroSAT/new 70.3%}. */

@@ -1,6 +1,7 @@
 package org.ckcoop.eval.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -105,5 +106,42 @@ class PredictCommandTest {
         "--classes", "a,b", "--images", dir.resolve("images").toString(), "--out", dir.resolve("o.safetensors").toString()))
         .isEqualTo(2);
     assertThat(err.toString()).contains("ctx").contains("[2, 64]");
+  }
+
+  @Test
+  void aStateWithANanAndAWronglyShapedStateNameTheFile() throws Exception {
+    Path checkpoint = dir.resolve("ckpt");
+    RandomCheckpoints.write(checkpoint, RandomCheckpoints.preset("tiny"), CheckpointLayout.named("huggingface"), StorageType.F16, 3);
+    SampleImages.write(dir.resolve("images"), 1, 40, 30, 2);
+    float[] ctx = new float[4 * 64];
+    ctx[70] = Float.NaN;
+    Path nan = dir.resolve("nan.safetensors");
+    new LearnerStateFile("coop", Map.of("learner.coop.n_ctx", "4"), "", List.of(),
+        Map.of("ctx", new FloatTensor(new long[] {4, 64}, ctx))).write(nan);
+    StringWriter err = new StringWriter();
+    Path out = dir.resolve("o.safetensors");
+    assertThat(run(err, "predict", "--backbone", checkpoint.toString(), "--learner-state", nan.toString(),
+        "--classes", "a,b", "--images", dir.resolve("images").toString(), "--out", out.toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("predict: error: " + nan + ": tensor 'ctx' holds NaN at flat index 70; a learner"
+        + " state must be finite");
+    assertThat(out).doesNotExist();
+
+    Path wrong = dir.resolve("wrong.safetensors");
+    new LearnerStateFile("coop", Map.of("learner.coop.n_ctx", "4"), "", List.of(),
+        Map.of("ctx", new FloatTensor(new long[] {2, 64}, new float[128]))).write(wrong);
+    err = new StringWriter();
+    assertThat(run(err, "predict", "--backbone", checkpoint.toString(), "--learner-state", wrong.toString(),
+        "--classes", "a,b", "--images", dir.resolve("images").toString(), "--out", out.toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("predict: error: " + wrong + ": ").contains("[2, 64]");
+    System.out.println("predict errors as a user sees them:\n" + err);
+  }
+
+  @Test
+  void nonFiniteFeaturesOrLogitsNameTheImage() {
+    List<Path> images = List.of(Path.of("/d/a.png"), Path.of("/d/b.png"));
+    PredictCommand.requireFinite(new float[] {1, 2, 3, 4}, 2, images, "logits");
+    assertThatThrownBy(() -> PredictCommand.requireFinite(new float[] {1, 2, Float.NaN, 4}, 2, images, "logits"))
+        .hasMessage("/d/b.png: the logits of this image (row 1) is NaN at index 0; nothing was written (an argmax over"
+            + " NaN would pick class 0)");
   }
 }

@@ -174,4 +174,46 @@ class FeatureStoreTest {
       pool.shutdownNow();
     }
   }
+
+  @Test
+  void anEntryHoldingANanIsRefusedNamingTheEntryAndTheImageAndRebuilt() throws Exception {
+    FeatureStore store = new FeatureStore(dir, backbone, 8);
+    float[] good = store.features(images, FeatureView.TEST, n -> { });
+    String key = store.key(images, FeatureView.TEST);
+    Path file = store.file(key);
+    int width = backbone.architecture().embedDim();
+    float[] bad = good.clone();
+    bad[width + 3] = Float.NaN;
+    java.util.Map<String, String> meta;
+    try (org.ckcoop.backbone.safetensors.SafetensorsFile f = org.ckcoop.backbone.safetensors.SafetensorsFile.open(file)) {
+      meta = new java.util.TreeMap<>(f.metadata());
+    }
+    meta.put("data_sha256", FeatureStore.dataHash(bad)); // a well-formed entry whose hash checks out
+    new org.ckcoop.backbone.safetensors.SafetensorsWriter().putAllMetadata(meta)
+        .addFloats("features", bad, new long[] {images.size(), width}, StorageType.F32).write(file);
+
+    ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(FeatureStore.class);
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender =
+        new ch.qos.logback.core.read.ListAppender<>();
+    appender.start();
+    log.addAppender(appender);
+    try {
+      FeatureStore later = new FeatureStore(dir, backbone, 8);
+      assertThat(later.features(images, FeatureView.TEST, n -> { })).containsExactly(good);
+      assertThat(later.counts()).isEqualTo(new FeatureStore.Counts(0, 0, 1, 1));
+    } finally {
+      log.detachAppender(appender);
+    }
+    assertThat(appender.list).extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+        .contains(file + ": feature cache entry is corrupt or partial (the feature of image " + images.get(1)
+            + " (row 1) is NaN at dimension 3); recomputing it");
+  }
+
+  @Test
+  void nonFiniteFeaturesAreNamedByImageAndRow() {
+    List<Path> two = images.subList(0, 2);
+    assertThat(FeatureStore.nonFinite(new float[] {1, 2, 3, 4}, two, 2)).isNull();
+    assertThat(FeatureStore.nonFinite(new float[] {1, 2, 3, Float.POSITIVE_INFINITY}, two, 2))
+        .isEqualTo("the feature of image " + two.get(1) + " (row 1) is Infinity at dimension 1");
+  }
 }
