@@ -19,6 +19,8 @@ import org.ckcoop.backbone.checkpoint.ClipArchitecture;
 import org.ckcoop.backbone.checkpoint.ClipCheckpoint;
 import org.ckcoop.backbone.checkpoint.ImageNormalization;
 import org.ckcoop.backbone.model.ClipNetwork;
+import org.ckcoop.backbone.prompts.TextLayerPrompts;
+import org.ckcoop.backbone.prompts.VisionLayerPrompts;
 import org.ckcoop.backbone.model.Precision;
 import org.ckcoop.backbone.text.ClipTokenizer;
 
@@ -161,12 +163,42 @@ public final class ClipBackbone implements AutoCloseable {
    * @throws IllegalArgumentException when the shape is not [N, 3, R, R] at this model's resolution
    */
   public NDArray encodeImages(NDArray pixels) {
+    encodeImagesShapeCheck(pixels);
+    return network.encodeImages(pixels);
+  }
+
+  /**
+   * Encodes normalised pixels [N, 3, R, R] with deep vision prompts (see {@link VisionLayerPrompts}):
+   * differentiable with respect to the prompts, never the weights. The result belongs to
+   * {@code pixels}' manager.
+   *
+   * @throws IllegalArgumentException when a shape does not fit this model (prompt width, more prompt
+   *     layers than blocks after the first)
+   */
+  public NDArray encodeImages(NDArray pixels, VisionLayerPrompts prompts) {
+    if (prompts == null) {
+      return encodeImages(pixels);
+    }
+    int width = architecture.vision().width();
+    int blocks = architecture.vision().layers();
+    if (prompts.first().getShape().get(1) != width) {
+      throw new IllegalArgumentException("vision prompts have shape " + prompts.first().getShape()
+          + ", expected (V, " + width + ") (the vision width)");
+    }
+    if (prompts.layers().size() > blocks - 1) {
+      throw new IllegalArgumentException(prompts.layers().size() + " deeper vision prompt layers, but the vision tower"
+          + " has only " + (blocks - 1) + " blocks after the first");
+    }
+    encodeImagesShapeCheck(pixels);
+    return network.encodeImages(pixels, prompts);
+  }
+
+  private void encodeImagesShapeCheck(NDArray pixels) {
     Shape s = pixels.getShape();
     int r = architecture.imageResolution();
     if (s.dimension() != 4 || s.get(1) != 3 || s.get(2) != r || s.get(3) != r) {
       throw new IllegalArgumentException("pixels have shape " + s + ", expected (N, 3, " + r + ", " + r + ")");
     }
-    return network.encodeImages(pixels);
   }
 
   /**
@@ -203,6 +235,11 @@ public final class ClipBackbone implements AutoCloseable {
    * to {@code embeddings}' manager.
    */
   public NDArray encodeTokenEmbeddings(NDArray embeddings, int[] eotPositions) {
+    checkTokenEmbeddings(embeddings, eotPositions);
+    return network.encodeTokenEmbeddings(embeddings, eotPositions.clone());
+  }
+
+  private void checkTokenEmbeddings(NDArray embeddings, int[] eotPositions) {
     Shape s = embeddings.getShape();
     int width = architecture.text().width();
     if (s.dimension() != 3 || s.get(2) != width || s.get(1) > architecture.contextLength()) {
@@ -219,7 +256,38 @@ public final class ClipBackbone implements AutoCloseable {
             "EOT position " + eotPositions[i] + " of sequence " + i + " is outside [0, " + s.get(1) + ")");
       }
     }
-    return network.encodeTokenEmbeddings(embeddings, eotPositions.clone());
+  }
+
+  /**
+   * As {@link #encodeTokenEmbeddings(NDArray, int[])}, with deep text prompts (see
+   * {@link TextLayerPrompts}): differentiable with respect to the embeddings and the prompts, never the
+   * weights. Null or empty prompts give exactly the result without them.
+   *
+   * @throws IllegalArgumentException when a shape does not fit this model (prompt width, more prompt
+   *     layers than blocks after the first, prompts reaching past a sequence's EOT)
+   */
+  public NDArray encodeTokenEmbeddings(NDArray embeddings, int[] eotPositions, TextLayerPrompts prompts) {
+    if (prompts == null || prompts.layers().isEmpty()) {
+      return encodeTokenEmbeddings(embeddings, eotPositions);
+    }
+    int width = architecture.text().width();
+    int blocks = architecture.text().layers();
+    if (prompts.layers().get(0).getShape().get(1) != width) {
+      throw new IllegalArgumentException("text prompts have shape " + prompts.layers().get(0).getShape()
+          + ", expected (n, " + width + ") (the text width)");
+    }
+    if (prompts.layers().size() > blocks - 1) {
+      throw new IllegalArgumentException(prompts.layers().size() + " deeper text prompt layers, but the text tower"
+          + " has only " + (blocks - 1) + " blocks after the first");
+    }
+    for (int i = 0; i < eotPositions.length; i++) {
+      if (eotPositions[i] <= prompts.tokens()) {
+        throw new IllegalArgumentException("sequence " + i + " has its EOT at " + eotPositions[i]
+            + ", inside the deep prompts' positions 1.." + prompts.tokens());
+      }
+    }
+    checkTokenEmbeddings(embeddings, eotPositions);
+    return network.encodeTokenEmbeddings(embeddings, eotPositions.clone(), prompts);
   }
 
   /**

@@ -5,6 +5,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import org.ckcoop.backbone.checkpoint.ClipCheckpoint;
+import org.ckcoop.backbone.prompts.TextLayerPrompts;
+import org.ckcoop.backbone.prompts.VisionLayerPrompts;
 
 /**
  * The two CLIP towers with their frozen weights on one device. Shapes are assumed valid (the
@@ -39,9 +41,19 @@ public final class ClipNetwork {
     return toF32(image.forward(toCompute(pixels)));
   }
 
+  /** As {@link #encodeImages(NDArray)}, with deep vision prompts (null for none). */
+  public NDArray encodeImages(NDArray pixels, VisionLayerPrompts prompts) {
+    return toF32(image.forward(toCompute(pixels), prompts));
+  }
+
   /** Encodes token embeddings [N, L, width] with EOT positions into projected features [N, embed] (F32). */
   public NDArray encodeTokenEmbeddings(NDArray embeddings, int[] eot) {
     return toF32(text.forward(toCompute(embeddings), eot));
+  }
+
+  /** As {@link #encodeTokenEmbeddings(NDArray, int[])}, with deep text prompts (null for none). */
+  public NDArray encodeTokenEmbeddings(NDArray embeddings, int[] eot, TextLayerPrompts prompts) {
+    return toF32(text.forward(toCompute(embeddings), eot, prompts));
   }
 
   /** Looks up token ids [N, L] (any integer type, any device) into F32 embeddings [N, L, width]. */

@@ -7,6 +7,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.core.Linear;
 import org.ckcoop.backbone.checkpoint.ClipArchitecture;
+import org.ckcoop.backbone.prompts.VisionLayerPrompts;
 
 /**
  * CLIP's vision transformer: patch embedding (a convolution without bias, computed as a matrix
@@ -41,6 +42,14 @@ final class ImageTower {
 
   /** Encodes normalised pixels [N, 3, R, R] (compute type) into projected features [N, embed]. */
   NDArray forward(NDArray pixels) {
+    return forward(pixels, null);
+  }
+
+  /**
+   * Encodes normalised pixels [N, 3, R, R] (compute type) into projected features [N, embed], with
+   * deep vision prompts when {@code prompts} is not null (their layers must not exceed the blocks).
+   */
+  NDArray forward(NDArray pixels, VisionLayerPrompts prompts) {
     long n = pixels.getShape().get(0);
     int p = architecture.patchSize();
     int g = architecture.gridSize();
@@ -49,10 +58,30 @@ final class ImageTower {
     NDArray x = Linear.linear(patches, patchWeight).singletonOrThrow();
     NDArray cls = x.getManager().zeros(new Shape(n, 1, width), x.getDataType()).add(classEmbedding);
     x = NDArrays.concat(new NDList(cls, x), 1).add(positionalEmbedding);
+    Transformer.LayerInput deep = null;
+    if (prompts != null) {
+      x = NDArrays.concat(new NDList(x, expand(prompts.first(), n, x)), 1);
+      int v = prompts.tokens();
+      deep = (layer, in) -> {
+        if (layer == 0 || layer > prompts.layers().size()) {
+          return in;
+        }
+        long keep = in.getShape().get(1) - v;
+        return NDArrays.concat(new NDList(in.get(new NDIndex(":, :{}, :", keep)),
+            expand(prompts.layers().get(layer - 1), n, in)), 1);
+      };
+    }
     x = ResidualAttentionBlock.layerNorm(x, lnPreWeight, lnPreBias, architecture.vision().layerNormEps());
-    x = transformer.forward(x, null);
+    x = transformer.forward(x, null, deep);
     NDArray token = x.get(new NDIndex(":, 0, :"));
     token = ResidualAttentionBlock.layerNorm(token, lnPostWeight, lnPostBias, architecture.vision().layerNormEps());
     return Linear.linear(token, projection).singletonOrThrow();
+  }
+
+  /** Returns {@code prompt} [V, width] as [n, V, width] in {@code like}'s type, on {@code like}'s manager. */
+  static NDArray expand(NDArray prompt, long n, NDArray like) {
+    NDArray typed = prompt.getDataType() == like.getDataType() ? prompt : prompt.toType(like.getDataType(), false);
+    Shape s = prompt.getShape();
+    return like.getManager().zeros(new Shape(n, s.get(0), s.get(1)), like.getDataType()).add(typed);
   }
 }

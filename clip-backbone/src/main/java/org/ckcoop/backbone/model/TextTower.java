@@ -8,7 +8,10 @@ import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.core.Embedding;
 import ai.djl.nn.core.Linear;
 import java.util.Arrays;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import org.ckcoop.backbone.checkpoint.ClipArchitecture;
+import org.ckcoop.backbone.prompts.TextLayerPrompts;
 import org.ckcoop.backbone.EngineArrays;
 
 /**
@@ -50,6 +53,14 @@ final class TextTower {
    * features [N, embed]; the result belongs to {@code embeddings}' manager.
    */
   NDArray forward(NDArray embeddings, int[] eot) {
+    return forward(embeddings, eot, null);
+  }
+
+  /**
+   * As {@link #forward(NDArray, int[])}, with deep text prompts when {@code prompts} is not null
+   * (replacing positions 1..n at the input of blocks 1..layers).
+   */
+  NDArray forward(NDArray embeddings, int[] eot, TextLayerPrompts prompts) {
     Shape shape = embeddings.getShape();
     long n = shape.get(0);
     int length = Math.toIntExact(shape.get(1));
@@ -60,7 +71,24 @@ final class TextTower {
     NDArray positions = positionalEmbedding.get(manager, new NDIndex(":{}", cut));
     x = x.add(positions);
     NDArray mask = EngineArrays.of(manager, causalMask(cut), new Shape(cut, cut)).toType(x.getDataType(), false);
-    x = transformer.forward(x, mask);
+    Transformer.LayerInput deep = null;
+    if (prompts != null && !prompts.layers().isEmpty()) {
+      int tokens = prompts.tokens();
+      if (1 + tokens > cut) {
+        throw new IllegalArgumentException("deep text prompts replace positions 1.." + tokens
+            + " but the sequences end at position " + (cut - 1));
+      }
+      deep = (layer, in) -> {
+        if (layer == 0 || layer > prompts.layers().size()) {
+          return in;
+        }
+        NDArray prefix = in.get(new NDIndex(":, :1, :"));
+        NDArray suffix = in.get(new NDIndex(":, {}:, :", 1 + tokens));
+        NDArray prompt = ImageTower.expand(prompts.layers().get(layer - 1), n, in);
+        return NDArrays.concat(new NDList(prefix, prompt, suffix), 1);
+      };
+    }
+    x = transformer.forward(x, mask, deep);
     long[] index = new long[Math.toIntExact(n * width)];
     for (int i = 0; i < n; i++) {
       Arrays.fill(index, i * width, (i + 1) * width, eot[i]);

@@ -19,13 +19,28 @@ final class Transformer {
     }
   }
 
+  /** What changes a block's input (deep prompts), by block index; null for no change. */
+  interface LayerInput {
+    /** Returns block {@code layer}'s input made from {@code x} (or {@code x} itself). */
+    NDArray apply(int layer, NDArray x);
+  }
+
   /** Applies every block; the result belongs to {@code x}'s manager. */
   NDArray forward(NDArray x, NDArray mask) {
+    return forward(x, mask, null);
+  }
+
+  /**
+   * Applies every block, letting {@code input} (when not null) change each block's input first; the
+   * result belongs to {@code x}'s manager.
+   */
+  NDArray forward(NDArray x, NDArray mask, LayerInput input) {
     NDArray out = x;
-    for (ResidualAttentionBlock block : blocks) {
+    for (int i = 0; i < blocks.size(); i++) {
+      ResidualAttentionBlock block = blocks.get(i);
       try (NDScope scope = new NDScope()) {
         scope.suppressNotUsedWarning();
-        NDArray next = block.forward(out, mask);
+        NDArray next = block.forward(input == null ? out : input.apply(i, out), mask);
         NDScope.unregister(next);
         if (out != x) {
           out.close();
