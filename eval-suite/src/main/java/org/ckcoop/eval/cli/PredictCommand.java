@@ -96,19 +96,6 @@ public final class PredictCommand implements Callable<Integer> {
   @Option(names = "--batch-size", defaultValue = "32", description = "Images per forward pass (default: ${DEFAULT-VALUE}).")
   int batchSize;
 
-  /** Refuses a learner state with a NaN or infinite value, naming the file, the tensor and the index. */
-  static void requireFiniteState(Path file, LearnerStateFile state) {
-    for (Map.Entry<String, FloatTensor> t : state.tensors().entrySet()) {
-      float[] data = t.getValue().data();
-      for (int i = 0; i < data.length; i++) {
-        if (!Float.isFinite(data[i])) {
-          throw new InputException(file, "tensor '" + t.getKey() + "' holds " + data[i] + " at flat index " + i
-              + "; a learner state must be finite (training that diverged keeps no such state)");
-        }
-      }
-    }
-  }
-
   /** Refuses a non-finite row of features or logits, naming its image (an argmax over NaN would be class 0). */
   static void requireFinite(float[] values, int width, List<Path> images, String what) {
     for (int i = 0; i < values.length; i++) {
@@ -130,7 +117,6 @@ public final class PredictCommand implements Callable<Integer> {
     List<Path> files = ImageFolder.list(images, "--images");
     LearnerStateFile state = learner.stateFile == null ? null : LearnerStateFile.read(learner.stateFile);
     if (state != null) {
-      requireFiniteState(learner.stateFile, state);
     }
     String name = state == null ? learner.name : state.learner();
     LearnerRegistry registry = LearnerRegistry.discover();

@@ -180,7 +180,8 @@ final class RunExecution {
   static InputException namingRunFiles(PlannedRun run, InputException e) {
     String message = e.getMessage() == null ? "" : e.getMessage();
     if (message.contains(run.folder().toString())) {
-      return e;
+      return message.contains("(run ") || e.where().isEmpty() ? e
+          : new InputException(e.where() + " (run " + run.describe() + ")", e.problem(), e);
     }
     Path checkpoint = run.folder().resolve(LearnerTrainer.CHECKPOINT);
     String file = java.nio.file.Files.exists(checkpoint) ? checkpoint.toString()

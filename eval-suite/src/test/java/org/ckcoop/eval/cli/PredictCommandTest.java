@@ -122,8 +122,8 @@ class PredictCommandTest {
     Path out = dir.resolve("o.safetensors");
     assertThat(run(err, "predict", "--backbone", checkpoint.toString(), "--learner-state", nan.toString(),
         "--classes", "a,b", "--images", dir.resolve("images").toString(), "--out", out.toString())).isEqualTo(2);
-    assertThat(err.toString()).contains("predict: error: " + nan + ": tensor 'ctx' holds NaN at flat index 70; a learner"
-        + " state must be finite");
+    assertThat(err.toString()).contains("predict: error: " + nan + ": tensor 'ctx' holds 1 non-finite value (the first,"
+        + " NaN, at index 70 of 256); a poisoned state is never loaded");
     assertThat(out).doesNotExist();
 
     Path wrong = dir.resolve("wrong.safetensors");
