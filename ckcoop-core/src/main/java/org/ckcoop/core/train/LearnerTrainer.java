@@ -32,7 +32,6 @@ import org.ckcoop.backbone.safetensors.TensorEntry;
 import org.ckcoop.core.learner.LearnerStateFile;
 import org.ckcoop.core.learner.PromptLearner;
 import org.ckcoop.core.learner.StateCheck;
-import org.ckcoop.core.learner.TrainableArrays;
 import org.ckcoop.core.optim.LearningRateSchedule;
 import org.ckcoop.core.optim.Optimizer;
 import org.slf4j.Logger;
@@ -46,7 +45,7 @@ import org.ckcoop.backbone.EngineArrays;
  * <p>Per epoch: the learning rate from the schedule, a shuffle drawn from {@code (seed, epoch)}
  * alone, steps of {@code batchSize} examples (the last incomplete batch dropped when configured),
  * each step cross-entropy over {@code exp(logit_scale) * cos(image, text)} plus the learner's own
- * loss term, gradients to the learner's trainable tensors only, an optimiser update in Java. After
+ * loss term, gradients to the learner's trainable tensors only, an optimiser update on the device. After
  * each epoch a checkpoint (learner state, optimiser state, history) is written atomically to
  * {@code <run>/checkpoint.safetensors}; a resumed run continues from it and ends bit-identical to an
  * uninterrupted one. A NaN or infinite loss stops the run before the bad update, keeping the last
@@ -140,7 +139,12 @@ public final class LearnerTrainer {
       throw new InputException("learner.name", "learner '" + job.provenance().learner()
           + "' has nothing to train (0 learnable parameters); evaluate it directly instead");
     }
-    Optimizer optimizer = optim.newOptimizer();
+    try (Optimizer optimizer = optim.newOptimizer(job.backbone().device())) {
+      return train(job, run, learner, optimizer);
+    }
+  }
+
+  private TrainingResult train(Job job, Path run, PromptLearner learner, Optimizer optimizer) {
     List<EpochSummary> history = new ArrayList<>();
     Path checkpoint = run.resolve(CHECKPOINT);
     boolean resumed = false;
@@ -232,7 +236,6 @@ public final class LearnerTrainer {
         }
         float loss;
         int hits = 0;
-        Map<String, float[]> gradients = new LinkedHashMap<>();
         try (NDManager manager = root.newSubManager()) {
           NDArray image = EngineArrays.of(manager, features, new Shape(n, width));
           NDArray target = EngineArrays.of(manager, labels, new Shape(n));
@@ -245,19 +248,15 @@ public final class LearnerTrainer {
               hits += predicted[i] == labels[i] ? 1 : 0;
             }
           }
-          for (Map.Entry<String, NDArray> p : parameters.entrySet()) {
-            gradients.put(p.getKey(), takeGradient(p.getValue()));
+          Map<String, NDArray> gradients = gradients(parameters, manager);
+          if (!Float.isFinite(loss) || !allFinite(gradients)) {
+            throw diverged(job, epoch + 1, step + 1, history, lastFinite, String.format(Locale.ROOT,
+                "training diverged: the loss is %s at epoch %d, step %d (lr %.6g)%s; the update was not applied",
+                loss, epoch + 1, step + 1, lr, Float.isFinite(loss) ? " and a gradient is not finite" : ""));
           }
-        }
-        if (!Float.isFinite(loss) || !allFinite(gradients)) {
-          throw diverged(job, epoch + 1, step + 1, history, lastFinite, String.format(Locale.ROOT,
-              "training diverged: the loss is %s at epoch %d, step %d (lr %.6g)%s; the update was not applied",
-              loss, epoch + 1, step + 1, lr, Float.isFinite(loss) ? " and a gradient is not finite" : ""));
-        }
-        for (Map.Entry<String, NDArray> p : parameters.entrySet()) {
-          float[] values = p.getValue().toFloatArray();
-          optimizer.step(p.getKey(), values, gradients.get(p.getKey()), lr);
-          TrainableArrays.overwrite(p.getValue(), values);
+          optimizer.step(parameters, gradients, lr);
+          NDArray zero = EngineArrays.scalar(manager, 0f);
+          gradients.values().forEach(g -> g.muli(zero)); // accumulated gradients start from zero next step
         }
         lossSum += loss;
         lastFinite = loss;
@@ -290,27 +289,25 @@ public final class LearnerTrainer {
   }
 
   /**
-   * Reads a parameter's accumulated gradient and resets it to zero in place. (Not with
-   * {@code NDArray.set}: for a CPU array DJL points the tensor at a Java buffer owned by the handle,
-   * so after closing the gradient handle the parameter's gradient would live in freed memory.)
+   * Returns each parameter's accumulated gradient (a handle on {@code step}, closed with it; zeros for
+   * a parameter the loss does not reach). The handles alias the gradients autograd accumulates into,
+   * so zeroing them in place resets the accumulation. (Never with {@code NDArray.set}: for a CPU array
+   * DJL points the tensor at a Java buffer owned by the handle.)
    */
-  private static float[] takeGradient(NDArray parameter) {
-    if (!parameter.hasGradient()) {
-      return new float[Math.toIntExact(parameter.getShape().size())];
+  private static Map<String, NDArray> gradients(Map<String, NDArray> parameters, NDManager step) {
+    Map<String, NDArray> out = new LinkedHashMap<>();
+    for (Map.Entry<String, NDArray> p : parameters.entrySet()) {
+      NDArray g = p.getValue().hasGradient() ? p.getValue().getGradient() : step.zeros(p.getValue().getShape());
+      g.attach(step);
+      out.put(p.getKey(), g);
     }
-    try (NDArray gradient = parameter.getGradient(); NDArray zero = EngineArrays.scalar(gradient.getManager(), 0f)) {
-      float[] values = gradient.toFloatArray();
-      gradient.muli(zero);
-      return values;
-    }
+    return out;
   }
 
-  private static boolean allFinite(Map<String, float[]> gradients) {
-    for (float[] g : gradients.values()) {
-      for (float v : g) {
-        if (!Float.isFinite(v)) {
-          return false;
-        }
+  private static boolean allFinite(Map<String, NDArray> gradients) {
+    for (NDArray g : gradients.values()) {
+      if (g.isNaN().any().getBoolean() || g.isInfinite().any().getBoolean()) {
+        return false;
       }
     }
     return true;

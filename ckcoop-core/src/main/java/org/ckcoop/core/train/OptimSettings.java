@@ -1,5 +1,7 @@
 package org.ckcoop.core.train;
 
+import ai.djl.Device;
+
 import org.ckcoop.core.config.Setting;
 import org.ckcoop.core.optim.AdamW;
 import org.ckcoop.core.optim.LearningRateSchedule;
@@ -55,11 +57,11 @@ public record OptimSettings(
         LearningRateSchedule.Kind.COSINE, 1, LearningRateSchedule.Warmup.CONSTANT, 1e-5);
   }
 
-  /** Returns a fresh optimiser. */
-  public Optimizer newOptimizer() {
+  /** Returns a fresh optimiser for parameters on {@code device}. */
+  public Optimizer newOptimizer(Device device) {
     return switch (name) {
-      case SGD -> new Sgd(momentum, weightDecay);
-      case ADAMW -> new AdamW(beta1, beta2, eps, weightDecay);
+      case SGD -> new Sgd(momentum, weightDecay, device);
+      case ADAMW -> new AdamW(beta1, beta2, eps, weightDecay, device);
     };
   }
 
