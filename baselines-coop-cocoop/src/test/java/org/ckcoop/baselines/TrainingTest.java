@@ -29,6 +29,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.ckcoop.core.learner.text.TextPromptLearner;
 
 /**
  * A few epochs of the core trainer on a tiny backbone: each learner lowers the loss, changes every one
@@ -119,7 +120,7 @@ class TrainingTest {
     assertThat(kgSteps.get(0)).isCloseTo(coopSteps.get(0), org.assertj.core.data.Offset.offset(1e-5f));
     // afterwards the term counts: KgCoOp's context stays closer to the hand-crafted prompt than CoOp's
     assertThat(kgSteps.get(kgSteps.size() - 1)).isNotEqualTo(coopSteps.get(coopSteps.size() - 1));
-    try (PromptLearner learner = ToyProblem.learner("kgcoop", tiny, ToyProblem.BASE,
+    try (TextPromptLearner learner = (TextPromptLearner) ToyProblem.learner("kgcoop", tiny, ToyProblem.BASE,
         new KgCoOpSettings(4, "a photo of a", 8.0), TEMPLATE, 1)) {
       learner.loadState(Map.of("ctx", new FloatTensor(new long[] {4, 64}, kg.state().get("ctx"))));
       float kgTerm = term(learner);
@@ -129,7 +130,7 @@ class TrainingTest {
     }
   }
 
-  private static float term(PromptLearner learner) {
+  private static float term(TextPromptLearner learner) {
     try (NDManager m = EngineRuntime.engine().newBaseManager()) {
       return learner.extraLoss(m, learner.textFeatures(m, null)).getFloat();
     }

@@ -16,13 +16,14 @@ import org.ckcoop.backbone.ClipBackbone;
 import org.ckcoop.backbone.EngineRuntime;
 import org.ckcoop.backbone.InputException;
 import org.ckcoop.backbone.checkpoint.FloatTensor;
-import org.ckcoop.baselines.StateTensors;
+import org.ckcoop.core.learner.StateTensors;
 import org.ckcoop.baselines.coop.ContextInit;
 import org.ckcoop.core.learner.LearnerContext;
 import org.ckcoop.core.learner.PromptLearner;
 import org.ckcoop.core.learner.TrainableArrays;
 import org.ckcoop.core.prompt.ClassTokenPosition;
 import org.ckcoop.core.prompt.ContextPrompts;
+import org.ckcoop.core.learner.text.TextPromptLearner;
 
 /**
  * CoCoOp: for each image, {@code pi = Linear2(ReLU(Linear1(f / ||f||)))} (a meta-net on the
@@ -40,7 +41,7 @@ import org.ckcoop.core.prompt.ContextPrompts;
  * <p>Several images go through the text tower in one pass, up to about {@value #PROMPTS_PER_PASS}
  * prompts (at least one image) per pass.
  */
-public final class CoCoOpLearner implements PromptLearner {
+public final class CoCoOpLearner extends TextPromptLearner {
   /** The context's state name. */
   public static final String CTX = "ctx";
   /** The meta-net's first weight's state name. */
@@ -76,6 +77,7 @@ public final class CoCoOpLearner implements PromptLearner {
   }
 
   CoCoOpLearner(LearnerContext context, int promptsPerPass) {
+    super(CoCoOpFactory.NAME, context.backbone().logitScale());
     CoCoOpSettings settings = context.settings(CoCoOpSettings.class);
     this.backbone = context.backbone();
     this.promptsPerPass = promptsPerPass;

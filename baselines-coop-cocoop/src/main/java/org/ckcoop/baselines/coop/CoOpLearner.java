@@ -10,12 +10,13 @@ import org.ckcoop.backbone.ClipBackbone;
 import org.ckcoop.backbone.EngineRuntime;
 import org.ckcoop.backbone.InputException;
 import org.ckcoop.backbone.checkpoint.FloatTensor;
-import org.ckcoop.baselines.StateTensors;
+import org.ckcoop.core.learner.StateTensors;
 import org.ckcoop.core.learner.LearnerContext;
 import org.ckcoop.core.learner.PromptLearner;
 import org.ckcoop.core.learner.TrainableArrays;
 import org.ckcoop.core.prompt.ClassTokenPosition;
 import org.ckcoop.core.prompt.ContextPrompts;
+import org.ckcoop.core.learner.text.TextPromptLearner;
 
 /**
  * CoOp: class text features from a learned context placed into each class's prompt.
@@ -29,7 +30,7 @@ import org.ckcoop.core.prompt.ContextPrompts;
  * to class indices: it carries over to a list of the same length (the i-th context serves the i-th
  * name) and a list of another length is refused.
  */
-public final class CoOpLearner implements PromptLearner {
+public final class CoOpLearner extends TextPromptLearner {
   /** The state tensor's name. */
   public static final String CTX = "ctx";
 
@@ -60,6 +61,7 @@ public final class CoOpLearner implements PromptLearner {
    */
   public CoOpLearner(
       String name, ClipBackbone backbone, List<String> classNames, CoOpSettings settings, SplittableRandom random) {
+    super(name, backbone.logitScale());
     this.name = name;
     this.backbone = backbone;
     String prefix = "learner." + name;

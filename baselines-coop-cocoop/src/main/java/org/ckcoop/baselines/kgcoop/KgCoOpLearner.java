@@ -14,6 +14,7 @@ import org.ckcoop.baselines.zsclip.HandCraftedFeatures;
 import org.ckcoop.core.learner.LearnerContext;
 import org.ckcoop.core.learner.PromptLearner;
 import org.ckcoop.core.prompt.ClassTokenPosition;
+import org.ckcoop.core.learner.text.TextPromptLearner;
 
 /**
  * KgCoOp: a CoOp learner (shared context, class name at the end) whose loss adds
@@ -22,7 +23,7 @@ import org.ckcoop.core.prompt.ClassTokenPosition;
  * features are computed once per class list, when the term is first needed, and again after
  * {@link #setClassNames}. State tensor: {@code ctx} [n_ctx, width], as CoOp.
  */
-public final class KgCoOpLearner implements PromptLearner {
+public final class KgCoOpLearner extends TextPromptLearner {
   private final CoOpLearner coop;
   private final ClipBackbone backbone;
   private final String template;
@@ -31,6 +32,7 @@ public final class KgCoOpLearner implements PromptLearner {
 
   /** Builds the learner from its context ({@code learner.kgcoop.*} settings). */
   public KgCoOpLearner(LearnerContext context) {
+    super("kgcoop", context.backbone().logitScale());
     KgCoOpSettings settings = context.settings(KgCoOpSettings.class);
     this.backbone = context.backbone();
     this.template = context.template();
@@ -70,6 +72,12 @@ public final class KgCoOpLearner implements PromptLearner {
    * Returns {@code w * (1 - mean_c cos(t_c, g_clip(c)))} for the step's text features [C, embed], a
    * scalar on {@code manager}.
    */
+  /** Returns {@code "kg"}: KgCoOp's knowledge-guided term. */
+  @Override
+  public String extraLossName() {
+    return "kg";
+  }
+
   @Override
   public NDArray extraLoss(NDManager manager, NDArray textFeatures) {
     Shape s = textFeatures.getShape();

@@ -10,10 +10,11 @@ import java.util.Map;
 import org.ckcoop.backbone.ClipBackbone;
 import org.ckcoop.backbone.InputException;
 import org.ckcoop.backbone.checkpoint.FloatTensor;
-import org.ckcoop.baselines.StateTensors;
+import org.ckcoop.core.learner.StateTensors;
 import org.ckcoop.core.learner.LearnerContext;
 import org.ckcoop.core.learner.PromptLearner;
 import org.ckcoop.backbone.EngineArrays;
+import org.ckcoop.core.learner.text.TextPromptLearner;
 
 /**
  * Zero-shot CLIP: hand-crafted prompts, nothing to learn. The class features are computed once per
@@ -21,7 +22,7 @@ import org.ckcoop.backbone.EngineArrays;
  * normalised features, or the renormalised mean of several templates' normalised features. It has no
  * trainable parameters and no state tensors; a state file for it holds no tensors.
  */
-public final class ZsClipLearner implements PromptLearner {
+public final class ZsClipLearner extends TextPromptLearner {
   private final ClipBackbone backbone;
   private final List<String> templates;
   private List<String> classNames;
@@ -29,6 +30,7 @@ public final class ZsClipLearner implements PromptLearner {
 
   /** Builds the learner and computes the class features. */
   public ZsClipLearner(LearnerContext context) {
+    super(ZsClipFactory.NAME, context.backbone().logitScale());
     this.backbone = context.backbone();
     this.templates = templates(context.settings(ZsClipSettings.class), context.template());
     this.classNames = context.classNames();

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.ckcoop.core.learner.text.TextPromptLearner;
 
 class KgCoOpLearnerTest {
   static ClipBackbone tiny;
@@ -44,7 +45,7 @@ class KgCoOpLearnerTest {
     return (KgCoOpLearner) ToyProblem.learner("kgcoop", tiny, classes, settings, template, 1);
   }
 
-  static float term(PromptLearner learner) {
+  static float term(TextPromptLearner learner) {
     try (NDManager m = EngineRuntime.engine().newBaseManager()) {
       NDArray text = learner.textFeatures(m, null);
       NDArray loss = learner.extraLoss(m, text);
@@ -64,7 +65,7 @@ class KgCoOpLearnerTest {
   }
 
   /** {@code w * (1 - mean_c cos(learned_c, hand-crafted_c))} in doubles. */
-  static double byHand(PromptLearner learner, List<String> classes, String template, double w) {
+  static double byHand(TextPromptLearner learner, List<String> classes, String template, double w) {
     float[] learned;
     try (NDManager m = EngineRuntime.engine().newBaseManager()) {
       learned = learner.textFeatures(m, null).toFloatArray();

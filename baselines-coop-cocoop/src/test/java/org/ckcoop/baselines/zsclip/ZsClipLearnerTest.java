@@ -21,6 +21,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.ckcoop.core.learner.text.TextPromptLearner;
 
 class ZsClipLearnerTest {
   static ClipBackbone tiny;
@@ -42,7 +43,7 @@ class ZsClipLearnerTest {
     return (ZsClipLearner) ToyProblem.learner("zsclip", tiny, classes, settings, template, 1);
   }
 
-  static float[] features(PromptLearner learner) {
+  static float[] features(TextPromptLearner learner) {
     try (NDManager m = EngineRuntime.engine().newBaseManager()) {
       return learner.textFeatures(m, null).toFloatArray();
     }

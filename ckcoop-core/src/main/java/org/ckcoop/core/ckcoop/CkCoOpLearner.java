@@ -24,6 +24,7 @@ import org.ckcoop.dictionary.KMeansOptions;
 import org.ckcoop.kronecker.Kronecker;
 import org.ckcoop.kronecker.KroneckerInit;
 import org.ckcoop.kronecker.KroneckerShape;
+import org.ckcoop.core.learner.text.TextPromptLearner;
 
 /**
  * CK-CoOp: the context {@code T = C (D_com + alpha * K)}, {@code K = A_1 (x) ... (x) A_P}, placed into
@@ -31,7 +32,7 @@ import org.ckcoop.kronecker.KroneckerShape;
  * {@code dictionary} [k, width] (frozen, stored so a state file is self-contained) and
  * {@code kronecker.factors.0} ... {@code kronecker.factors.{P-1}} [k_p, d_p].
  */
-public final class CkCoOpLearner implements PromptLearner {
+public final class CkCoOpLearner extends TextPromptLearner {
   private final ClipBackbone backbone;
   private final CkCoOpSettings settings;
   private final int nCtx;
@@ -46,6 +47,7 @@ public final class CkCoOpLearner implements PromptLearner {
   private ContextPrompts prompts;
 
   CkCoOpLearner(LearnerContext context, DictionaryStore store) {
+    super("ckcoop", context.backbone().logitScale());
     this.backbone = context.backbone();
     this.settings = context.settings(CkCoOpSettings.class);
     int width = backbone.architecture().text().width();

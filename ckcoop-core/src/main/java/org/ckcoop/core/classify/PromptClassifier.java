@@ -2,11 +2,12 @@ package org.ckcoop.core.classify;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import org.ckcoop.backbone.EngineArrays;
 import org.ckcoop.backbone.ClipBackbone;
 import org.ckcoop.backbone.EngineRuntime;
+import org.ckcoop.core.learner.BatchClassifier;
+import org.ckcoop.core.learner.LearnerBatch;
 import org.ckcoop.core.learner.PromptLearner;
 
 /**
@@ -44,24 +45,29 @@ public final class PromptClassifier {
   }
 
   /**
-   * Classifies cached image features with a learner, in batches, returning logits [N, C] row-major.
+   * Classifies cached image features with a learner, in batches, returning logits [N, C] row-major
+   * (through {@link PromptLearner#classifier}, so what does not depend on the image is computed once).
    *
    * @param features image features [N, E] row-major (projected, not normalised)
+   * @throws IllegalArgumentException when the learner needs pixels, not cached features
    */
   public static float[] logits(PromptLearner learner, ClipBackbone backbone, float[] features, int count, int batchSize) {
+    if (!learner.usesCachedFeatures()) {
+      throw new IllegalArgumentException("this learner puts prompts into the image tower: it classifies pixels,"
+          + " not cached image features");
+    }
     int embed = backbone.architecture().embedDim();
     int classes = learner.classNames().size();
     float[] out = new float[count * classes];
     try (NDManager root = EngineRuntime.engine().newBaseManager(backbone.device())) {
-      NDArray shared = learner.imageConditional() ? null : learner.textFeatures(root, null);
+      BatchClassifier classifier = learner.classifier(root);
       for (int start = 0; start < count; start += batchSize) {
         int n = Math.min(count, start + batchSize) - start;
         try (NDManager step = root.newSubManager()) {
           float[] rows = new float[n * embed];
           System.arraycopy(features, start * embed, rows, 0, n * embed);
           NDArray image = EngineArrays.of(step, rows, new Shape(n, embed));
-          NDArray text = shared != null ? shared.get(step, new NDIndex("...")) : learner.textFeatures(step, image);
-          float[] batch = logits(image, text, backbone.logitScale()).toFloatArray();
+          float[] batch = classifier.logits(new LearnerBatch(step, image, null, null, false)).toFloatArray();
           System.arraycopy(batch, 0, out, start * classes, n * classes);
         }
       }

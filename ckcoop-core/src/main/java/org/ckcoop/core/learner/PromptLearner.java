@@ -7,45 +7,38 @@ import java.util.Map;
 import org.ckcoop.backbone.checkpoint.FloatTensor;
 
 /**
- * A prompt learner: on top of a frozen CLIP, it produces the class text features that images are
- * classified against, from a small set of trainable tensors.
+ * A prompt learner: on top of a frozen CLIP, it classifies images against class names with a small set
+ * of trainable tensors, and says what to minimise.
  *
  * <p>The contract:
  *
  * <ul>
- *   <li>{@link #textFeatures} is differentiable with respect to {@link #trainableParameters()} and
- *       nothing else: the trainer hands exactly those arrays to the optimizer, and the backbone stays
- *       frozen.
- *   <li>Every array a call returns belongs to the manager passed in (or to the image features'
- *       manager), never to the learner's own, so a caller that closes its per-step manager keeps
- *       memory flat.
+ *   <li>{@link #forward} returns a batch's logits and, in training, its named loss terms; it is
+ *       differentiable with respect to {@link #trainableParameters()} and nothing else (the trainer
+ *       hands exactly those arrays to the optimiser; the backbone stays frozen). The one trainer sums
+ *       the terms and owns seeds, epochs, checkpoints, resume, divergence and provenance.
+ *   <li>{@link #usesCachedFeatures()}: a learner that only acts on the text side classifies from the
+ *       frozen image features, so batches bring cached features (the fast path); one that puts
+ *       prompts into the image tower gets the pixels too.
+ *   <li>Every array a call returns belongs to the batch's manager (or the one passed in), never to
+ *       the learner's own, so a caller that closes its per-step manager keeps memory flat.
  *   <li>{@link #stateTensors()} names every tensor that defines what was learned, under the names
  *       documented by the learner; {@link #loadState} accepts exactly those.
- *   <li>{@link #setClassNames} rebuilds only the class-dependent parts (tokenised class names); the
- *       learned state carries over. This is how base-to-new and cross-dataset evaluation work.
+ *   <li>{@link #setClassNames} rebuilds only the class-dependent parts; the learned state carries
+ *       over. This is how base-to-new and cross-dataset evaluation work.
  * </ul>
  *
- * <p>Implementations are created by a {@link PromptLearnerFactory} registered by a plugin.
+ * <p>Learners that put prompts on the text side only extend {@link org.ckcoop.core.learner.text.TextPromptLearner}, which turns
+ * their text features into this contract. Implementations are created by a
+ * {@link PromptLearnerFactory} registered by a plugin.
  */
 public interface PromptLearner extends AutoCloseable {
 
   /** Returns the current class names, in label order. */
   List<String> classNames();
 
-  /**
-   * Returns the text features images are compared with (projected, not normalised).
-   *
-   * @param manager the manager the result and its temporaries belong to (the caller's per-step one)
-   * @param imageFeatures the batch's image features [B, embed] (projected, not normalised); may be
-   *     null for a learner that is not {@link #imageConditional()}
-   * @return [C, embed], or [B, C, embed] for an image-conditional learner
-   */
-  NDArray textFeatures(NDManager manager, NDArray imageFeatures);
-
-  /** Returns true if the text features depend on the image (CoCoOp); false by default. */
-  default boolean imageConditional() {
-    return false;
-  }
+  /** Switches to other class names, keeping the learned state (only class-dependent parts change). */
+  void setClassNames(List<String> classNames);
 
   /**
    * Returns the trainable tensors by state name; each requires a gradient. The trainer optimises
@@ -69,17 +62,33 @@ public interface PromptLearner extends AutoCloseable {
    */
   void loadState(Map<String, FloatTensor> tensors);
 
-  /** Switches to other class names, keeping the learned state (only class-dependent parts change). */
-  void setClassNames(List<String> classNames);
+  /**
+   * Returns true when the learner classifies from the frozen image features alone, so that batches
+   * may come from the feature cache; false when it needs the pixels (deep vision prompts).
+   */
+  default boolean usesCachedFeatures() {
+    return true;
+  }
 
   /**
-   * Returns an extra loss term for this step (KgCoOp's regulariser, for example), or null for none.
-   * Called inside the gradient collector after {@link #textFeatures}.
-   *
-   * @param manager the step's manager
-   * @param textFeatures what {@link #textFeatures} returned for this step
+   * Computes the batch's logits and, when the batch is a labelled training batch, the loss terms to
+   * minimise (by name, in the order they are summed). Called inside the trainer's gradient collector
+   * in training.
    */
-  default NDArray extraLoss(NDManager manager, NDArray textFeatures) {
+  StepOutput forward(LearnerBatch batch);
+
+  /**
+   * Returns a classifier for many batches with the current state (evaluation); by default each batch
+   * goes through {@link #forward}. The classifier is valid until the state or the class names change.
+   *
+   * @param manager where anything prepared once lives (the caller closes it after the last batch)
+   */
+  default BatchClassifier classifier(NDManager manager) {
+    return batch -> forward(batch).logits();
+  }
+
+  /** Returns how this learner combines its loss terms' gradients, or null to minimise their sum. */
+  default GradientShaping gradientShaping() {
     return null;
   }
 

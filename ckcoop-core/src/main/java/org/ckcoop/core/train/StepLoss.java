@@ -3,19 +3,23 @@ package org.ckcoop.core.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import org.ckcoop.backbone.ClipBackbone;
-import org.ckcoop.core.classify.PromptClassifier;
+import java.util.Map;
+import org.ckcoop.core.learner.LearnerBatch;
 import org.ckcoop.core.learner.PromptLearner;
+import org.ckcoop.core.learner.StepOutput;
 
 /**
  * The forward half of one training step, as {@link LearnerTrainer} runs it inside its gradient
- * collector: the learner's text features, CLIP's logits, cross-entropy, plus the learner's own term.
- * Kept in one place so that tests can put anything (a forced garbage collection, say) between this
- * forward and the backward pass and still test exactly what the trainer runs.
+ * collector: the learner's {@link PromptLearner#forward} on a labelled training batch of cached
+ * features, and the sum of its loss terms. Kept in one place so that tests can put anything (a forced
+ * garbage collection, say) between this forward and the backward pass and still test exactly what the
+ * trainer runs.
  *
- * @param total the loss to differentiate (0-d)
+ * @param total the loss to differentiate (0-d): the sum of the terms
  * @param logits the batch's logits [B, C]
+ * @param terms the learner's loss terms by name
  */
-public record StepLoss(NDArray total, NDArray logits) {
+public record StepLoss(NDArray total, NDArray logits, Map<String, NDArray> terms) {
 
   /**
    * Computes the step's loss; call inside a gradient collector. Every array belongs to
@@ -26,13 +30,7 @@ public record StepLoss(NDArray total, NDArray logits) {
    */
   public static StepLoss forward(
       PromptLearner learner, ClipBackbone backbone, NDManager manager, NDArray imageFeatures, NDArray labels) {
-    NDArray text = learner.textFeatures(manager, imageFeatures);
-    NDArray logits = PromptClassifier.logits(imageFeatures, text, backbone.logitScale());
-    NDArray total = PromptClassifier.crossEntropy(logits, labels);
-    NDArray extra = learner.extraLoss(manager, text);
-    if (extra != null) {
-      total = total.add(extra);
-    }
-    return new StepLoss(total, logits);
+    StepOutput out = learner.forward(new LearnerBatch(manager, imageFeatures, null, labels, true));
+    return new StepLoss(out.total(), out.logits(), out.losses());
   }
 }

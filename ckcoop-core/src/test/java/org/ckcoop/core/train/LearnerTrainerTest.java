@@ -19,6 +19,7 @@ import org.ckcoop.core.learner.LearnerStateFile;
 import org.ckcoop.core.learner.PromptLearner;
 import org.ckcoop.core.learner.StateCheck;
 import org.ckcoop.core.learner.TrainableArrays;
+import org.ckcoop.core.learner.text.TextPromptLearner;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -91,7 +92,7 @@ class LearnerTrainerTest {
 
   @Test
   void newClassNamesKeepTheLearnedStateAndRebuildOnlyThePrompts() {
-    try (PromptLearner learner = ToyTraining.learner(backbone, 1);
+    try (TextPromptLearner learner = ToyTraining.learner(backbone, 1);
         NDManager m = EngineRuntime.engine().newBaseManager()) {
       trainer.train(ToyTraining.job(learner, backbone, data, dir, 1, false, List.of()));
       float[] learned = learner.trainableParameters().get("ctx").toFloatArray();
@@ -100,7 +101,7 @@ class LearnerTrainerTest {
       assertThat(learner.trainableParameters().get("ctx").toFloatArray()).containsExactly(learned);
       assertThat(learner.textFeatures(m, null).getShape()).isEqualTo(new Shape(5, 64));
       // the state file written before the switch loads into a learner built for the new names
-      try (PromptLearner other = ToyTraining.learner(backbone, 9)) {
+      try (TextPromptLearner other = ToyTraining.learner(backbone, 9)) {
         other.setClassNames(learner.classNames());
         other.loadState(LearnerStateFile.read(dir.resolve(LearnerTrainer.STATE)).tensors());
         assertThat(other.textFeatures(m, null).toFloatArray()).containsExactly(learner.textFeatures(m, null).toFloatArray());
@@ -117,7 +118,7 @@ class LearnerTrainerTest {
       }
 
       @Override
-      public ai.djl.ndarray.NDArray textFeatures(NDManager manager, ai.djl.ndarray.NDArray imageFeatures) {
+      public org.ckcoop.core.learner.StepOutput forward(org.ckcoop.core.learner.LearnerBatch batch) {
         throw new AssertionError("not called");
       }
 

@@ -11,6 +11,7 @@ import org.ckcoop.backbone.EngineRuntime;
 import org.ckcoop.core.fixture.ToySettings;
 import org.ckcoop.core.learner.LearnerContext;
 import org.ckcoop.core.learner.PromptLearner;
+import org.ckcoop.core.learner.text.TextPromptLearner;
 import org.ckcoop.core.plugin.LearnerRegistry;
 import org.ckcoop.core.prompt.ClassTokenPosition;
 
@@ -41,8 +42,8 @@ final class ToyTraining {
     return new CachedFeatures(features, labels, embed);
   }
 
-  static PromptLearner learner(ClipBackbone backbone, long seed) {
-    return LearnerRegistry.discover().factory("toy").create(new LearnerContext(backbone, CLASSES,
+  static TextPromptLearner learner(ClipBackbone backbone, long seed) {
+    return (TextPromptLearner) LearnerRegistry.discover().factory("toy").create(new LearnerContext(backbone, CLASSES,
         new ToySettings(4, 0.02, ClassTokenPosition.END), LearnerContext.DEFAULT_TEMPLATE, seed));
   }
 

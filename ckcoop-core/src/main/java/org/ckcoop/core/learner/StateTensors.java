@@ -1,4 +1,4 @@
-package org.ckcoop.baselines;
+package org.ckcoop.core.learner;
 
 import ai.djl.ndarray.NDArray;
 import java.util.Arrays;
@@ -8,7 +8,7 @@ import org.ckcoop.backbone.InputException;
 import org.ckcoop.backbone.checkpoint.FloatTensor;
 
 /**
- * The check every baseline's {@code loadState} makes before it writes anything: the given tensors have
+ * The check every learner's {@code loadState} makes before it writes anything: the given tensors have
  * exactly the documented names and each has the shape the learner holds.
  */
 public final class StateTensors {
