@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
+import org.ckcoop.backbone.EngineArrays;
 import org.ckcoop.backbone.EngineRuntime;
 import org.ckcoop.core.optim.AdamW;
 import org.junit.jupiter.api.Test;
@@ -59,9 +60,10 @@ class DeviceAdamWTest {
     SHAPES.forEach((name, shape) -> initial.put(name, random(random, shape)));
     Map<String, float[]> reference = new LinkedHashMap<>();
     initial.forEach((k, v) -> reference.put(k, v.clone()));
-    AdamW decayed = new AdamW(0.9, 0.98, 1e-6, WD);
-    AdamW undecayed = new AdamW(0.9, 0.98, 1e-6, 0);
-    try (NDManager manager = EngineRuntime.engine().newBaseManager()) {
+    // core's AdamW (itself checked against a Java loop of PyTorch's formulas in ckcoop-core's OptimizerTest)
+    try (AdamW decayed = new AdamW(0.9, 0.98, 1e-6, WD, ai.djl.Device.cpu());
+        AdamW undecayed = new AdamW(0.9, 0.98, 1e-6, 0, ai.djl.Device.cpu());
+        NDManager manager = EngineRuntime.engine().newBaseManager()) {
       Map<String, NDArray> params = new LinkedHashMap<>();
       initial.forEach((name, v) -> {
         NDArray p = manager.create(v.clone(), new Shape(SHAPES.get(name)));
@@ -77,8 +79,13 @@ class DeviceAdamWTest {
           backward(manager, params, gradients);
           optimiser.step(LR * (step + 1));
           for (String name : SHAPES.keySet()) {
-            (name.equals("matrix") ? decayed : undecayed).step(name, reference.get(name), gradients.get(name),
-                LR * (step + 1));
+            try (NDManager scratch = manager.newSubManager()) {
+              Shape shape = new Shape(SHAPES.get(name));
+              NDArray p = EngineArrays.of(scratch, reference.get(name), shape);
+              (name.equals("matrix") ? decayed : undecayed).step(Map.of(name, p),
+                  Map.of(name, EngineArrays.of(scratch, gradients.get(name), shape)), LR * (step + 1));
+              reference.put(name, p.toFloatArray());
+            }
           }
         }
         assertThat(pm.getManagedArrays().size()).as("no array left behind per step").isEqualTo(arraysBefore);
