@@ -27,6 +27,7 @@ import org.ckcoop.core.config.LayeredConfig;
 import org.ckcoop.core.learner.LearnerContext;
 import org.ckcoop.core.learner.LearnerStateFile;
 import org.ckcoop.core.learner.PromptLearner;
+import org.ckcoop.core.learner.text.TextPromptLearner;
 import org.ckcoop.core.learner.PromptLearnerFactory;
 import org.ckcoop.core.plugin.LearnerRegistry;
 import org.ckcoop.core.run.CoreSettings;
@@ -144,13 +145,15 @@ public final class PredictCommand implements Callable<Integer> {
         requireFinite(features, embed, files, "image feature");
         float[] logits = PromptClassifier.logits(prompts, model, features, files.size(), batchSize);
         requireFinite(logits, classNames.size(), files, "logits");
-        float[] text;
-        long[] textShape;
-        try (NDManager m = EngineRuntime.engine().newBaseManager(model.device())) {
-          NDArray image = EngineArrays.of(m, features, new Shape(files.size(), embed));
-          text = prompts.textFeatures(m, prompts.imageConditional() ? image : null).toFloatArray();
-          textShape = prompts.imageConditional()
-              ? new long[] {files.size(), classNames.size(), embed} : new long[] {classNames.size(), embed};
+        float[] text = null;
+        long[] textShape = null;
+        if (prompts instanceof TextPromptLearner textLearner) { // class text features exist for text-side learners
+          try (NDManager m = EngineRuntime.engine().newBaseManager(model.device())) {
+            NDArray image = EngineArrays.of(m, features, new Shape(files.size(), embed));
+            text = textLearner.textFeatures(m, textLearner.imageConditional() ? image : null).toFloatArray();
+            textShape = textLearner.imageConditional()
+                ? new long[] {files.size(), classNames.size(), embed} : new long[] {classNames.size(), embed};
+          }
         }
         ObjectMapper json = new ObjectMapper();
         Map<String, String> meta = new LinkedHashMap<>();
@@ -162,10 +165,12 @@ public final class PredictCommand implements Callable<Integer> {
         meta.put("template", template);
         meta.put("class_names", json.writeValueAsString(classNames));
         meta.put("image_paths", json.writeValueAsString(files.stream().map(p -> p.toAbsolutePath().toString()).toList()));
-        new SafetensorsWriter().putAllMetadata(meta)
-            .addFloats("logits", logits, new long[] {files.size(), classNames.size()}, StorageType.F32)
-            .addFloats("text_features", text, textShape, StorageType.F32)
-            .write(out);
+        SafetensorsWriter writer = new SafetensorsWriter().putAllMetadata(meta)
+            .addFloats("logits", logits, new long[] {files.size(), classNames.size()}, StorageType.F32);
+        if (text != null) {
+          writer.addFloats("text_features", text, textShape, StorageType.F32);
+        }
+        writer.write(out);
         spec.commandLine().getOut().printf(Locale.ROOT, "wrote %s: logits [%d, %d] (%s, %s)%n", out, files.size(),
             classNames.size(), name, state == null ? "no state" : learner.stateFile);
       }
