@@ -66,7 +66,7 @@ final class CoopSplitDataset implements DatasetReader {
         "the " + name + " folder of the CoOp DATA layout, holding " + splitFile + " (see CoOp's DATASETS.md)");
     Path imageRoot = imageDir.isEmpty() ? home : home.resolve(imageDir);
     return SplitJsonFile.read(new SplitJsonFile.Spec(name, home.resolve(splitFile), home, imageRoot, template,
-        cleaning, true));
+        cleaning, true)).toBuilder().coopFewShotCache(true).build();
   }
 
   @Override

@@ -65,7 +65,7 @@ final class ImageNetReader implements DatasetReader {
     return DatasetSplits.builder(name()).home(home).imageRoot(imageRoot).classNames(classNames)
         .train(FolderClasses.read(trainDir, folders, classNames))
         .test(FolderClasses.read(valDir, folders, classNames))
-        .template(template()).build();
+        .template(template()).coopFewShotCache(true).build();
   }
 
   static String first(Set<String> names) {

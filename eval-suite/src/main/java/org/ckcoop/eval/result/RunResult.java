@@ -34,6 +34,10 @@ import org.ckcoop.core.train.RunProvenance;
  * @param backbone which backbone produced the features
  * @param tests one entry per evaluated test set
  * @param provenance the resolved config, its hash, backbone and data identity, seed and versions
+ * @param trainSplitSource where the training split's items came from
+ *     ({@link org.ckcoop.eval.data.FewShotSource#toMap()}: {@code kind} {@code sampler},
+ *     {@code dassl-cache} or {@code all-images}, the {@code file} and its {@code sha256},
+ *     {@code sampler}, {@code same_as_sampler}); empty in results written before it was recorded
  * @param timings wall-clock seconds spent per phase
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -50,6 +54,7 @@ public record RunResult(
     BackboneInfo backbone,
     List<TestResult> tests,
     RunProvenance provenance,
+    SortedMap<String, String> trainSplitSource,
     Timings timings) {
 
   /** The current file format version. */
@@ -66,6 +71,15 @@ public record RunResult(
   public RunResult {
     overrides = new TreeMap<>(overrides == null ? Map.of() : overrides);
     tests = List.copyOf(tests);
+    trainSplitSource = new TreeMap<>(trainSplitSource == null ? Map.of() : trainSplitSource);
+  }
+
+  /** Creates a result that does not record where its training split came from. */
+  public RunResult(int format, String study, String protocol, String learner, String variant,
+      SortedMap<String, String> overrides, String trainDataset, int shots, long seed, BackboneInfo backbone,
+      List<TestResult> tests, RunProvenance provenance, Timings timings) {
+    this(format, study, protocol, learner, variant, overrides, trainDataset, shots, seed, backbone, tests, provenance,
+        new TreeMap<>(), timings);
   }
 
   /**

@@ -126,7 +126,8 @@ final class RunExecution {
     return new RunResult(RunResult.FORMAT, study.name(), protocol.label(), plan.factory().name(), run.variant().label(),
         new TreeMap<>(run.variant().overrides()), trains ? train.name() : "", run.shots(), run.seed(),
         new RunResult.BackboneInfo(backbone.identity(), backbone.architecture().describe(), study.backboneName()),
-        tests, provenance, new RunResult.Timings(timer.features, timer.train, timer.evaluate, total));
+        tests, provenance, split.source().toMap(),
+        new RunResult.Timings(timer.features, timer.train, timer.evaluate, total));
   }
 
   /** The training examples' features: one view of CLIP's test preprocessing, or N augmented views. */
