@@ -147,7 +147,7 @@ public final class DatasetSplits {
   /**
    * Returns true if CoOp's reader of this dataset caches its few-shot subsets as
    * {@code <home>/split_fewshot/shot_<K>-seed_<S>.pkl} (ImageNet and the ten split-file datasets),
-   * which {@link SplitStore} then reads instead of sampling ({@link DasslFewShotCache}).
+   * which {@link SplitStore} then reads instead of sampling ({@code DasslFewShotCache}).
    */
   public boolean coopFewShotCache() {
     return coopFewShotCache;

@@ -11,7 +11,7 @@ import java.util.TreeMap;
  * Where the items of a few-shot split came from, so a result says which images it trained on:
  * every image ({@code shots = 0}), ckcoop's {@link FewShotSampler} (with the split file
  * {@link SplitStore} wrote or reused), or the user's CoOp few-shot cache
- * ({@code split_fewshot/shot_<K>-seed_<S>.pkl}, {@link DasslFewShotCache}).
+ * ({@code split_fewshot/shot_<K>-seed_<S>.pkl}, {@code DasslFewShotCache}).
  *
  * @param kind which of the three
  * @param file the split file or the CoOp cache pickle; empty for {@link Kind#ALL_IMAGES}

@@ -63,7 +63,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A CoOp few-shot cache comes first: for a dataset whose CoOp reader caches its subsets
  * ({@link DatasetSplits#coopFewShotCache()}: ImageNet and the ten split-file datasets), an existing
- * {@code <dataset folder>/split_fewshot/shot_<K>-seed_<S>.pkl} is read ({@link DasslFewShotCache})
+ * {@code <dataset folder>/split_fewshot/shot_<K>-seed_<S>.pkl} is read ({@code DasslFewShotCache})
  * and the run trains on exactly its items, in its order, whatever the small-class policy; no split
  * file is read or written then. The identity is the SHA-256 of the split file that would hold those
  * items, so it equals the sampler's identity when the cache holds what the sampler draws (the split
