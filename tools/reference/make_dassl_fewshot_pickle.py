@@ -24,7 +24,7 @@ The trees the pickles describe are fabricated by the Java test (keep both in syn
 It also writes hostile pickles that a restricted unpickler must refuse without running anything:
 one naming ``os.system`` (hand-written GLOBAL + REDUCE, protocol 0), one naming ``builtins.eval``
 (STACK_GLOBAL + REDUCE, highest protocol) and one using ``collections.OrderedDict`` (a harmless
-global, but not one a CoOp cache holds). Their payloads would create
+global, but not one a CoOp cache holds), plus a BUILD on a dict. Their payloads would create
 ``/tmp/ckcoop-pickle-payload-os-system`` and ``/tmp/ckcoop-pickle-payload-eval``. This script never
 loads them.
 
@@ -138,9 +138,14 @@ def write_all(out, Datum):
     mislabelled[4] = Datum(impath=two_shot[4]._impath, label=0, classname="great white shark")
     dump(out, "imagenet/label-mismatch.pkl", {"train": mislabelled})
 
-    # Wrong structures: a bare list, and a dict without "train".
+    # Wrong structures: a bare list, a dict without "train", paths instead of Datum objects, and a
+    # path that is not inside imagenet/images/.
     dump(out, "imagenet/not-a-dict.pkl", two_shot)
     dump(out, "imagenet/no-train.pkl", {"test": two_shot})
+    dump(out, "imagenet/paths-not-datums.pkl", {"train": [d._impath for d in two_shot]})
+    outside = list(two_shot)
+    outside[1] = Datum(impath=f"{ROOT}/imagenet/train/n01440764/n01440764_10026.JPEG", label=0, classname="tench")
+    dump(out, "imagenet/outside-image-folder.pkl", {"train": outside})
 
     # OxfordPets (a split-file dataset), 16 shots: 5 train (< 16) and 3 val (< min(16, 4)) images
     # per class, so Dassl keeps all of both lists in file order, as ckcoop's sampler does.
@@ -163,6 +168,14 @@ def write_all(out, Datum):
               b"cos\nsystem\n(S'touch /tmp/ckcoop-pickle-payload-os-system'\ntR.")
     dump(out, "malicious/builtins-eval.pkl", {"train": [EvalPayload()]})
     dump(out, "malicious/ordered-dict.pkl", collections.OrderedDict([("train", two_shot)]))
+    # BUILD (setting an object's state) on something that is not a Datum: EMPTY_DICT twice, BUILD.
+    write_raw(out, "malicious/build-on-dict.pkl", b"\x80\x02}q\x00}q\x01b.")
+
+    # A Datum made by calling the class with __init__'s positional arguments (GLOBAL + REDUCE, as an
+    # old protocol-0 writer might), holding one item: {"train": [Datum(impath, 0, 0, "tench")]}.
+    write_raw(out, "imagenet/reduce-protocol0.pkl",
+              b"(dS'train'\n(lcdassl.data.datasets.base_dataset\nDatum\n(S'" + ROOT.encode()
+              + b"/imagenet/images/train/n01440764/n01440764_9981.JPEG'\nI0\nI0\nS'tench'\ntRas.")
 
 
 if __name__ == "__main__":

@@ -132,7 +132,7 @@ final class DasslFewShotCache {
       } else if (path.startsWith(anchor)) {
         relative = path.substring(anchor.length());
       } else {
-        throw new DatasetException(item, "is not inside a '" + anchor + "' folder; CoOp writes <DATA>/" + anchor
+        throw new DatasetException(item, "is not under '" + anchor + "'; CoOp writes <DATA>/" + anchor
             + "<path in the image folder>, which is mapped onto " + full.imageRoot());
       }
       Datum d = byPath.get(relative);

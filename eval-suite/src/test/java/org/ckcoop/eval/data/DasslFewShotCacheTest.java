@@ -137,6 +137,18 @@ class DasslFewShotCacheTest {
   }
 
   @Test
+  void aDatumCalledWithInitsPositionalArgumentsIsRead() {
+    DatasetSplits full = imageNet();
+    cache(full, "imagenet/reduce-protocol0.pkl", 1, 1);
+
+    FewShotSplit split = split(full, 1);
+
+    assertThat(paths(full, split.splits().train())).containsExactly("train/n01440764/n01440764_9981.JPEG");
+    assertThat(split.splits().train()).extracting(Datum::label).containsExactly(0);
+    assertThat(split.source().kind()).isEqualTo(FewShotSource.Kind.DASSL_CACHE);
+  }
+
+  @Test
   void withoutACacheImageNetKeepsTheSortedOrder() {
     DatasetSplits full = imageNet();
     assertThat(paths(full, full.train())).containsExactlyElementsOf(SORTED_ALL);
@@ -243,6 +255,20 @@ class DasslFewShotCacheTest {
   }
 
   @Test
+  void itemsThatAreNotDatumsOrNotInTheImageFolderAreErrors() {
+    DatasetSplits full = imageNet();
+    Path paths = cache(full, "imagenet/paths-not-datums.pkl", 2, 1);
+    assertThatThrownBy(() -> split(full, 2)).isInstanceOf(DatasetException.class)
+        .hasMessage(paths + " item train[0]: is a str, expected a dassl.data.datasets.base_dataset.Datum");
+
+    Path outside = cache(full, "imagenet/outside-image-folder.pkl", 2, 1);
+    assertThatThrownBy(() -> split(full, 2)).isInstanceOf(DatasetException.class)
+        .hasMessage(outside + " item train[1] ('/home/someone/data/imagenet/train/n01440764/n01440764_10026.JPEG'): "
+            + "is not under 'imagenet/images/'; CoOp writes <DATA>/imagenet/images/<path in the image folder>, "
+            + "which is mapped onto " + data.resolve("imagenet/images"));
+  }
+
+  @Test
   void aFileThatIsNotAPickleIsAnError() throws IOException {
     DatasetSplits full = imageNet();
     Path file = DasslFewShotCache.file(full, 2, 1);
@@ -274,6 +300,11 @@ class DasslFewShotCacheTest {
     assertThatThrownBy(() -> split(full, 2)).isInstanceOf(DatasetException.class)
         .hasMessage(eval + ": refused: the pickle names the Python global 'builtins.eval', " + allowed);
     assertThat(evalMarker).doesNotExist();
+
+    Path build = cache(full, "malicious/build-on-dict.pkl", 2, 1);
+    assertThatThrownBy(() -> split(full, 2)).isInstanceOf(DatasetException.class)
+        .hasMessage(build + ": refused: it sets the state of a dict (BUILD); a CoOp cache sets only the attributes of "
+            + "dassl.data.datasets.base_dataset.Datum objects");
 
     // a harmless class, which razorvine would turn into a ClassDict, is refused as well
     Path orderedDict = cache(full, "malicious/ordered-dict.pkl", 2, 1);
