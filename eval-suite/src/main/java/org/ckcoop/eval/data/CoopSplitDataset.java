@@ -7,6 +7,8 @@ import java.util.List;
  * A dataset of the CoOp {@code DATA} layout read from its {@code split_zhou_<Name>.json}: Caltech101,
  * OxfordPets, StanfordCars, OxfordFlowers, Food101, SUN397, DescribableTextures, EuroSAT, UCF101.
  * The split file sits in the dataset's folder; its paths are relative to the dataset's image folder.
+ * CoOp caches these datasets' few-shot subsets in {@code split_fewshot/}, which {@link SplitStore}
+ * reads when present ({@link DasslFewShotCache}).
  */
 final class CoopSplitDataset implements DatasetReader {
   private final String name;
@@ -66,7 +68,7 @@ final class CoopSplitDataset implements DatasetReader {
         "the " + name + " folder of the CoOp DATA layout, holding " + splitFile + " (see CoOp's DATASETS.md)");
     Path imageRoot = imageDir.isEmpty() ? home : home.resolve(imageDir);
     return SplitJsonFile.read(new SplitJsonFile.Spec(name, home.resolve(splitFile), home, imageRoot, template,
-        cleaning, true));
+        cleaning, true)).toBuilder().coopFewShotCache(true).build();
   }
 
   @Override

@@ -22,7 +22,7 @@ public final class DataSettings {
       ConfigSection.of("dataset", DatasetSettings.class, "the dataset a run reads and its shots per class");
   /** {@code split.*}. */
   public static final ConfigSection<SplitSettings> SPLIT =
-      ConfigSection.of("split", SplitSettings.class, "few-shot sampling (Dassl's exact subsets) and split files");
+      ConfigSection.of("split", SplitSettings.class, "few-shot sampling (Dassl's subsets; CoOp's few-shot cache when present) and split files");
 
   private DataSettings() {}
 

@@ -28,6 +28,7 @@ public final class DatasetSplits {
   private final List<Datum> val;
   private final List<Datum> test;
   private final ZeroShotTemplate template;
+  private final boolean coopFewShotCache;
   private volatile String sourceHash;
 
   private DatasetSplits(Builder b) {
@@ -39,6 +40,7 @@ public final class DatasetSplits {
     this.val = List.copyOf(b.val);
     this.test = List.copyOf(b.test);
     this.template = Objects.requireNonNull(b.template, "template");
+    this.coopFewShotCache = b.coopFewShotCache;
     if (name.isBlank()) {
       throw new IllegalArgumentException("dataset name is blank");
     }
@@ -85,7 +87,7 @@ public final class DatasetSplits {
   /** Returns a builder holding this dataset's values, to derive a changed copy. */
   public Builder toBuilder() {
     return new Builder(name).home(home).imageRoot(imageRoot).classNames(classNames)
-        .train(train).val(val).test(test).template(template);
+        .train(train).val(val).test(test).template(template).coopFewShotCache(coopFewShotCache);
   }
 
   /** Returns the dataset's name, e.g. {@code OxfordPets}. */
@@ -140,6 +142,15 @@ public final class DatasetSplits {
   /** Returns the zero-shot template. */
   public ZeroShotTemplate template() {
     return template;
+  }
+
+  /**
+   * Returns true if CoOp's reader of this dataset caches its few-shot subsets as
+   * {@code <home>/split_fewshot/shot_<K>-seed_<S>.pkl} (ImageNet and the ten split-file datasets),
+   * which {@link SplitStore} then reads instead of sampling ({@code DasslFewShotCache}).
+   */
+  public boolean coopFewShotCache() {
+    return coopFewShotCache;
   }
 
   /** Returns the zero-shot prompt of every class, in label order. */
@@ -217,6 +228,7 @@ public final class DatasetSplits {
     private List<Datum> val = new ArrayList<>();
     private List<Datum> test = new ArrayList<>();
     private ZeroShotTemplate template = ZeroShotTemplate.PHOTO;
+    private boolean coopFewShotCache;
 
     private Builder(String name) {
       this.name = name;
@@ -270,6 +282,12 @@ public final class DatasetSplits {
     /** Sets the zero-shot template. */
     public Builder template(ZeroShotTemplate value) {
       this.template = Objects.requireNonNull(value, "template");
+      return this;
+    }
+
+    /** Sets whether CoOp caches this dataset's few-shot subsets in {@code split_fewshot/} (default false). */
+    public Builder coopFewShotCache(boolean value) {
+      this.coopFewShotCache = value;
       return this;
     }
 

@@ -9,8 +9,9 @@ import java.util.Objects;
 import java.util.function.ToIntFunction;
 
 /**
- * Few-shot sampling exactly as Dassl does it, so the subsets are the ones CoOp, CoCoOp, KgCoOp and
- * the others trained on.
+ * Few-shot sampling as Dassl does it: given the same train and val lists in the same order, the
+ * subsets are the ones CoOp, CoCoOp, KgCoOp and the others trained on (identical to Dassl for the 10
+ * split-file datasets; ImageNet matches Dassl only through CoOp's few-shot cache, see below).
  *
  * <p>Dassl (CoOp's {@code train.py}, then {@code DatasetBase.generate_fewshot_dataset}):
  * {@code set_random_seed(seed)} calls {@code random.seed(seed)} (then numpy's and torch's seeds, which
@@ -24,7 +25,9 @@ import java.util.function.ToIntFunction;
  * <p>Reproduced exactly: the sampled images and their order, for any seed, given the same train and
  * val lists in the same order (split_zhou JSONs and FGVCAircraft's files are read in file order).
  * Not reproduced: ImageNet and the folder-based datasets, whose lists Dassl builds with
- * {@code os.listdir} in the file system's order while readers here sort by file name; a split JSON
+ * {@code os.listdir} in the file system's order (not portable) while readers here sort by file name,
+ * so the subsets share only chance overlap with Dassl's; for ImageNet, {@link SplitStore} therefore
+ * reads the user's CoOp few-shot cache when it exists ({@code DasslFewShotCache}); a split JSON
  * that CoOp creates on the fly (its {@code random.shuffle} draws from the stream first); Dassl's seed
  * handling in CoOp's {@code train.py}, where {@code --seed 0} is ignored (an unseeded run). Datasets
  * without a val part (ImageNet, whose val is its test set) draw no val shots, as in CoOp.

@@ -62,7 +62,7 @@ final class FgvcAircraftReader implements DatasetReader {
       throw new DatasetException(variantsFile, "lists no variants");
     }
     DatasetSplits.Builder builder = DatasetSplits.builder(name()).home(home).imageRoot(imageRoot)
-        .classNames(classNames).template(template());
+        .classNames(classNames).template(template()).coopFewShotCache(true);
     for (SplitPart part : SplitPart.values()) {
       Path file = ImageFiles.requireFile(home.resolve("images_variant_" + part.key() + ".txt"),
           "FGVCAircraft's " + part.key() + " list, '<image id> <variant>' per line");

@@ -12,6 +12,11 @@ import java.util.Set;
  * {@code imagenet/images/val/<wnid>/} (the official folders), class names from
  * {@code imagenet/classnames.txt}. Labels are the indices of the sorted wnid folders. As in CoOp, the
  * official val set is the test set, and there is no separate val part.
+ *
+ * <p>Images within a class folder are sorted by name. CoOp lists them with {@code os.listdir}
+ * (directory order, which differs between file systems and machines), so ckcoop's sampled few-shot
+ * subsets are not CoOp's; when CoOp's few-shot cache {@code imagenet/split_fewshot/shot_<K>-seed_<S>.pkl}
+ * is present, {@link SplitStore} trains on its items instead ({@link DasslFewShotCache}).
  */
 final class ImageNetReader implements DatasetReader {
   static final String FOLDER = "imagenet";
@@ -65,7 +70,7 @@ final class ImageNetReader implements DatasetReader {
     return DatasetSplits.builder(name()).home(home).imageRoot(imageRoot).classNames(classNames)
         .train(FolderClasses.read(trainDir, folders, classNames))
         .test(FolderClasses.read(valDir, folders, classNames))
-        .template(template()).build();
+        .template(template()).coopFewShotCache(true).build();
   }
 
   static String first(Set<String> names) {

@@ -60,6 +60,16 @@ import org.slf4j.LoggerFactory;
  * matches its entries, every entry an image of the source split with the same label and class, and
  * the entries those the sampler draws for the seed (re-drawing costs milliseconds).
  * Anything else throws {@link DatasetException}; a file is never silently used or replaced.
+ *
+ * <p>A CoOp few-shot cache comes first: for a dataset whose CoOp reader caches its subsets
+ * ({@link DatasetSplits#coopFewShotCache()}: ImageNet and the ten split-file datasets), an existing
+ * {@code <dataset folder>/split_fewshot/shot_<K>-seed_<S>.pkl} is read ({@code DasslFewShotCache})
+ * and the run trains on exactly its items, in its order, whatever the small-class policy; no split
+ * file is read or written then. The identity is the SHA-256 of the split file that would hold those
+ * items, so it equals the sampler's identity when the cache holds what the sampler draws (the split
+ * files of the ten split-file datasets, whose lists Dassl and ckcoop read in the same order) and
+ * differs otherwise (ImageNet, whose lists Dassl takes in directory order).
+ * {@link FewShotSplit#source()} records the pickle and its SHA-256, or the sampler and split file.
  */
 public final class SplitStore {
   private static final Logger LOG = LoggerFactory.getLogger(SplitStore.class);
@@ -113,8 +123,14 @@ public final class SplitStore {
       throw new IllegalArgumentException("seed must be >= 0, got " + seed);
     }
     if (shots == 0) {
-      return new FewShotSplit(full, 0, seed, "all", full.sourceHash(), full.sourceHash(), Optional.empty());
+      return new FewShotSplit(full, 0, seed, "all", full.sourceHash(), full.sourceHash(), Optional.empty(),
+          FewShotSource.allImages());
     }
+    Optional<Path> cache = DasslFewShotCache.find(full, shots, seed);
+    if (cache.isPresent()) {
+      return fromCoopCache(cache.get(), full, shots, seed, sampler);
+    }
+    warnIfListOrderDiffers(full, shots, seed);
     Path file = file(full.name(), shots, seed, sampler);
     if (Files.exists(file)) {
       return load(file, full, shots, seed, sampler);
@@ -126,8 +142,38 @@ public final class SplitStore {
       return load(file, full, shots, seed, sampler); // another run wrote it first
     }
     LOG.info("{}: wrote the {}-shot split of {} for seed {}", file, shots, full.name(), seed);
-    return new FewShotSplit(sampled, shots, seed, sampler.version(), full.sourceHash(), CanonicalJson.sha256(bytes),
-        Optional.of(file));
+    String identity = CanonicalJson.sha256(bytes);
+    return new FewShotSplit(sampled, shots, seed, sampler.version(), full.sourceHash(), identity, Optional.of(file),
+        new FewShotSource(FewShotSource.Kind.SAMPLER, Optional.of(file), identity, sampler.version(), true));
+  }
+
+  /** The split of a CoOp cache: its items, and the identity of the split file that would hold them. */
+  private FewShotSplit fromCoopCache(Path pickle, DatasetSplits full, int shots, long seed, FewShotSampler sampler) {
+    DasslFewShotCache.Items items = DasslFewShotCache.read(pickle, full);
+    DatasetSplits splits = full.toBuilder().train(items.train()).val(items.val()).build();
+    byte[] bytes = encode(full.name(), shots, seed, sampler.version(), full.sourceHash(), full.classNames(),
+        entries(full, items.train()), entries(full, items.val()));
+    DatasetSplits drawn = sampler.sample(full, shots, seed);
+    boolean same = drawn.train().equals(items.train()) && drawn.val().equals(items.val());
+    Path own = file(full.name(), shots, seed, sampler);
+    LOG.info("{}: training on CoOp's cached {}-shot split of {} for seed {} ({} train, {} val items; {}){}", pickle,
+        shots, full.name(), seed, items.train().size(), items.val().size(),
+        same ? "the same items as " + sampler.version() + " draws" : "not the items " + sampler.version() + " draws",
+        Files.exists(own) ? "; " + own + " is not used while the cache is there" : "");
+    return new FewShotSplit(splits, shots, seed, sampler.version(), full.sourceHash(), CanonicalJson.sha256(bytes),
+        Optional.of(pickle), new FewShotSource(FewShotSource.Kind.DASSL_CACHE, Optional.of(pickle), items.sha256(),
+            sampler.version(), same));
+  }
+
+  /** ImageNet's preprocessed.pkl fixes Dassl's list order; ckcoop's sorted lists may then sample other images. */
+  private static void warnIfListOrderDiffers(DatasetSplits full, int shots, long seed) {
+    Path preprocessed = full.home().resolve("preprocessed.pkl");
+    if (full.coopFewShotCache() && Files.isRegularFile(preprocessed)) {
+      LOG.warn("{}: there is CoOp's full list of {} but no {}: sampling from the class folders sorted by name, so "
+          + "the {}-shot subset for seed {} is not the one a CoOp run on this machine would draw (that one comes from "
+          + "the lists in directory order)", preprocessed, full.name(), DasslFewShotCache.file(full, shots, seed), shots,
+          seed);
+    }
   }
 
   /** An entry as written: the path relative to the image folder and the datum. */
@@ -306,8 +352,9 @@ public final class SplitStore {
             + remedy);
       }
     }
-    return new FewShotSplit(splits, shots, seed, sampler.version(), source, CanonicalJson.sha256(bytes),
-        Optional.of(file));
+    String identity = CanonicalJson.sha256(bytes);
+    return new FewShotSplit(splits, shots, seed, sampler.version(), source, identity, Optional.of(file),
+        new FewShotSource(FewShotSource.Kind.SAMPLER, Optional.of(file), identity, sampler.version(), true));
   }
 
   private static void compare(List<String> mismatches, String key, String found, String expected) {

@@ -26,16 +26,30 @@
  *
  * <h2>Splits identical for every learner</h2>
  *
- * {@link org.ckcoop.eval.data.FewShotSampler} draws Dassl's exact subsets: it replays
+ * {@link org.ckcoop.eval.data.FewShotSampler} draws Dassl's subsets from the same lists: it replays
  * {@code random.seed(seed)} and {@code generate_fewshot_dataset} (train with {@code K} shots, then
  * val with {@code min(K, 4)}, on one stream) with {@link org.ckcoop.eval.data.PythonRandom}, a
  * bit-exact copy of CPython's Mersenne Twister, {@code getrandbits}, {@code _randbelow},
  * {@code sample} and {@code choices} (checked against CPython 3.6 to 3.13). What is and is not
- * reproduced is listed on the sampler. {@link org.ckcoop.eval.data.SplitStore} writes each sampled
+ * reproduced is listed on the sampler: the subsets are identical to Dassl's for the 10 split-file
+ * datasets; ImageNet matches Dassl when its few-shot cache is present, otherwise it is sampled from
+ * the class folders in sorted order (Dassl takes them in directory order, which is not portable).
+ * {@link org.ckcoop.eval.data.SplitStore} writes each sampled
  * (dataset, shots, seed) split once, atomically, as canonical JSON that records the source split's
  * hash, the shots, the seed and the sampler version; the file's SHA-256 is the split's identity
  * ({@link org.ckcoop.eval.data.FewShotSplit#identity()}), which every result records. A later run
  * reuses the file after checking it; a corrupt, edited or mismatching file is an error, never used.
+ *
+ * <h2>CoOp's few-shot cache</h2>
+ *
+ * When the user's CoOp (Dassl) runs left {@code <dataset folder>/split_fewshot/shot_<K>-seed_<S>.pkl}
+ * (ImageNet and the ten split-file datasets), {@link org.ckcoop.eval.data.SplitStore} trains on
+ * exactly its items, in its order ({@code DasslFewShotCache}), read with an
+ * allow-list unpickler that refuses every global but Dassl's {@code Datum}
+ * ({@code DasslPickleFile}). The split's identity is then the hash of the split
+ * file that would hold those items (equal to the sampler's when they are what the sampler draws), and
+ * {@link org.ckcoop.eval.data.FewShotSource} records the pickle and its SHA-256, or the sampler and
+ * split file, in every result.
  * {@link org.ckcoop.eval.data.Subsample} then applies the base-to-new rule (first {@code ceil(n/2)}
  * sorted labels vs the rest, relabelled from 0) to the sampled split, as CoOp does.
  *

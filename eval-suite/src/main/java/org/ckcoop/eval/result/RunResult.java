@@ -34,6 +34,10 @@ import org.ckcoop.core.train.RunProvenance;
  * @param backbone which backbone produced the features
  * @param tests one entry per evaluated test set
  * @param provenance the resolved config, its hash, backbone and data identity, seed and versions
+ * @param trainSplitSource where the training split's items came from
+ *     ({@link org.ckcoop.eval.data.FewShotSource#toMap()}: {@code kind} {@code sampler},
+ *     {@code dassl-cache} or {@code all-images}, the {@code file} and its {@code sha256},
+ *     {@code sampler}, {@code same_as_sampler}); empty in results written before it was recorded
  * @param timings wall-clock seconds spent per phase
  * @param status {@link #FINISHED} (trained, tested; {@code tests} holds the numbers) or {@link #DIVERGED}
  *     (training diverged: {@code tests} is empty and {@code divergence} says where); a file without the
@@ -54,6 +58,7 @@ public record RunResult(
     BackboneInfo backbone,
     List<TestResult> tests,
     RunProvenance provenance,
+    SortedMap<String, String> trainSplitSource,
     Timings timings,
     String status,
     Divergence divergence) {
@@ -77,15 +82,24 @@ public record RunResult(
   public RunResult {
     overrides = new TreeMap<>(overrides == null ? Map.of() : overrides);
     tests = List.copyOf(tests == null ? List.of() : tests);
+    trainSplitSource = new TreeMap<>(trainSplitSource == null ? Map.of() : trainSplitSource);
     status = status == null || status.isBlank() ? FINISHED : status;
+  }
+
+  /** Creates the result of a finished run that does not record where its training split came from. */
+  public RunResult(int format, String study, String protocol, String learner, String variant,
+      SortedMap<String, String> overrides, String trainDataset, int shots, long seed, BackboneInfo backbone,
+      List<TestResult> tests, RunProvenance provenance, Timings timings) {
+    this(format, study, protocol, learner, variant, overrides, trainDataset, shots, seed, backbone, tests, provenance,
+        new TreeMap<>(), timings, FINISHED, null);
   }
 
   /** Creates the result of a finished run. */
   public RunResult(int format, String study, String protocol, String learner, String variant,
       SortedMap<String, String> overrides, String trainDataset, int shots, long seed, BackboneInfo backbone,
-      List<TestResult> tests, RunProvenance provenance, Timings timings) {
+      List<TestResult> tests, RunProvenance provenance, SortedMap<String, String> trainSplitSource, Timings timings) {
     this(format, study, protocol, learner, variant, overrides, trainDataset, shots, seed, backbone, tests, provenance,
-        timings, FINISHED, null);
+        trainSplitSource, timings, FINISHED, null);
   }
 
   /** Returns whether training diverged ({@code status} is {@link #DIVERGED}). */

@@ -132,7 +132,8 @@ final class RunExecution {
     return new RunResult(RunResult.FORMAT, study.name(), protocol.label(), plan.factory().name(), run.variant().label(),
         new TreeMap<>(run.variant().overrides()), trains ? train.name() : "", run.shots(), run.seed(),
         new RunResult.BackboneInfo(backbone.identity(), backbone.architecture().describe(), study.backboneName()),
-        tests, provenance(run, split), new RunResult.Timings(timer.features, timer.train, timer.evaluate, total));
+        tests, provenance(run, split), split.source().toMap(),
+        new RunResult.Timings(timer.features, timer.train, timer.evaluate, total));
   }
 
   private RunProvenance provenance(PlannedRun run, FewShotSplit split) {
@@ -169,8 +170,8 @@ final class RunExecution {
     return new RunResult(RunResult.FORMAT, study.name(), study.protocol().label(), plan.factory().name(),
         run.variant().label(), new TreeMap<>(run.variant().overrides()), train.name(), run.shots(), run.seed(),
         new RunResult.BackboneInfo(backbone.identity(), backbone.architecture().describe(), study.backboneName()),
-        List.of(), provenance(run, split), new RunResult.Timings(timer.features, timer.train, 0, total),
-        RunResult.DIVERGED, divergence);
+        List.of(), provenance(run, split), split.source().toMap(), new RunResult.Timings(timer.features, timer.train, 0,
+        total), RunResult.DIVERGED, divergence);
   }
 
   /**

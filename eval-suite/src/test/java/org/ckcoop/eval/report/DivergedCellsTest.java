@@ -25,7 +25,7 @@ class DivergedCellsTest {
         finished.tests().stream().map(t -> new RunResult.TestSet(t.dataset(), t.subset())).toList());
     return new RunResult(finished.format(), finished.study(), finished.protocol(), finished.learner(), finished.variant(),
         finished.overrides(), finished.trainDataset(), finished.shots(), finished.seed(), finished.backbone(), List.of(),
-        finished.provenance(), finished.timings(), RunResult.DIVERGED, d);
+        finished.provenance(), finished.trainSplitSource(), finished.timings(), RunResult.DIVERGED, d);
   }
 
   @Test

@@ -41,6 +41,25 @@ class RunResultTest {
   }
 
   @Test
+  void recordsWhereTheTrainingSplitCameFromAndReadsOlderFilesWithout() throws Exception {
+    RunResult r = sample();
+    TreeMap<String, String> source = new TreeMap<>(Map.of("kind", "dassl-cache", "file", "/data/imagenet/split_fewshot/"
+        + "shot_16-seed_1.pkl", "sha256", "ab".repeat(32), "sampler", "dassl-fewshot/1", "same_as_sampler", "false"));
+    RunResult withSource = new RunResult(r.format(), r.study(), r.protocol(), r.learner(), r.variant(), r.overrides(),
+        r.trainDataset(), r.shots(), r.seed(), r.backbone(), r.tests(), r.provenance(), source, r.timings());
+    Path file = dir.resolve("run.json");
+    withSource.write(file);
+    assertThat(RunResult.read(file).trainSplitSource()).isEqualTo(source);
+    assertThat(Files.readString(file)).contains("\"trainSplitSource\" : {");
+
+    Path old = dir.resolve("old.json");
+    r.write(old);
+    Files.writeString(old, Files.readString(old).replace("\"trainSplitSource\" : { },", ""));
+    assertThat(Files.readString(old)).doesNotContain("trainSplitSource");
+    assertThat(RunResult.read(old).trainSplitSource()).isEmpty();
+  }
+
+  @Test
   void aTruncatedFileIsNamedInTheError() throws Exception {
     Path file = dir.resolve("run.json");
     sample().write(file);
