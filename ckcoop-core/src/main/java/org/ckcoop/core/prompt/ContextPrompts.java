@@ -82,7 +82,10 @@ public final class ContextPrompts implements AutoCloseable {
    * @param backbone the frozen CLIP (tokenizer and token embeddings)
    * @param classNames class names in label order
    * @param placeholder the context's placeholder text (CoOp's {@code prompt_prefix}), e.g.
-   *     {@code "X X X X"} or {@code "a photo of a"}; it must tokenise to exactly {@code nCtx} tokens
+   *     {@code "X X X X"} or {@code "a photo of a"}; it must tokenise to exactly {@code nCtx} tokens, or
+   *     (class token at the end) to more: then its tokens after the first {@code nCtx} stay fixed
+   *     between the context and the class name, as in ProGrad's official prompts, where a template
+   *     with a comma has one token more than words
    * @param nCtx the number of context vectors
    * @param position where the class name goes
    * @throws InputException naming the class when a prompt does not fit the context length
@@ -93,9 +96,10 @@ public final class ContextPrompts implements AutoCloseable {
     int context = backbone.architecture().contextLength();
     int width = backbone.architecture().text().width();
     int[] placeholderIds = tokenizer.encode(placeholder);
-    if (placeholderIds.length != nCtx) {
+    boolean longerAtEnd = position == ClassTokenPosition.END && placeholderIds.length > nCtx;
+    if (placeholderIds.length != nCtx && !longerAtEnd) {
       throw new IllegalArgumentException("placeholder '" + placeholder + "' has " + placeholderIds.length
-          + " tokens, expected n_ctx = " + nCtx);
+          + " tokens, expected n_ctx = " + nCtx + (position == ClassTokenPosition.END ? " or more" : ""));
     }
     int classes = classNames.size();
     long[][] arranged = new long[classes][];

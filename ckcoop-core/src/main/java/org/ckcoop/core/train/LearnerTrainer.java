@@ -239,24 +239,23 @@ public final class LearnerTrainer {
         try (NDManager manager = root.newSubManager()) {
           NDArray image = EngineArrays.of(manager, features, new Shape(n, width));
           NDArray target = EngineArrays.of(manager, labels, new Shape(n));
+          Map<String, NDArray> gradients;
           try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
             StepLoss forward = StepLoss.forward(job.learner(), job.backbone(), manager, image, target);
-            collector.backward(forward.total());
+            gradients = forward.backward(collector, job.learner(), manager);
             loss = forward.total().getFloat();
             long[] predicted = forward.logits().argMax(1).toLongArray();
             for (int i = 0; i < n; i++) {
               hits += predicted[i] == labels[i] ? 1 : 0;
             }
           }
-          Map<String, NDArray> gradients = gradients(parameters, manager);
           if (!Float.isFinite(loss) || !allFinite(gradients)) {
             throw diverged(job, epoch + 1, step + 1, history, lastFinite, String.format(Locale.ROOT,
                 "training diverged: the loss is %s at epoch %d, step %d (lr %.6g)%s; the update was not applied",
                 loss, epoch + 1, step + 1, lr, Float.isFinite(loss) ? " and a gradient is not finite" : ""));
           }
           optimizer.step(parameters, gradients, lr);
-          NDArray zero = EngineArrays.scalar(manager, 0f);
-          gradients.values().forEach(g -> g.muli(zero)); // accumulated gradients start from zero next step
+          StepLoss.zero(StepLoss.accumulated(parameters, manager)); // the next step starts from zero
         }
         lossSum += loss;
         lastFinite = loss;
@@ -285,22 +284,6 @@ public final class LearnerTrainer {
   private static Map<String, float[]> values(Map<String, NDArray> arrays) {
     Map<String, float[]> out = new LinkedHashMap<>();
     arrays.forEach((name, array) -> out.put(name, array.toFloatArray()));
-    return out;
-  }
-
-  /**
-   * Returns each parameter's accumulated gradient (a handle on {@code step}, closed with it; zeros for
-   * a parameter the loss does not reach). The handles alias the gradients autograd accumulates into,
-   * so zeroing them in place resets the accumulation. (Never with {@code NDArray.set}: for a CPU array
-   * DJL points the tensor at a Java buffer owned by the handle.)
-   */
-  private static Map<String, NDArray> gradients(Map<String, NDArray> parameters, NDManager step) {
-    Map<String, NDArray> out = new LinkedHashMap<>();
-    for (Map.Entry<String, NDArray> p : parameters.entrySet()) {
-      NDArray g = p.getValue().hasGradient() ? p.getValue().getGradient() : step.zeros(p.getValue().getShape());
-      g.attach(step);
-      out.put(p.getKey(), g);
-    }
     return out;
   }
 

@@ -46,6 +46,7 @@ class GradientsUnderGarbageCollectionTest {
     VARIANTS.put("coop[middle]", List.of("learner.coop.n_ctx=4", "learner.coop.class_token_position=middle"));
     VARIANTS.put("cocoop", List.of());
     VARIANTS.put("kgcoop", List.of());
+    VARIANTS.put("prograd", List.of("learner.prograd.n_ctx=6"));
     VARIANTS.put("ckcoop", List.of("learner.ckcoop.k=32"));
     VARIANTS.put("ckcoop[alpha=0.1]", List.of("learner.ckcoop.k=32", "learner.ckcoop.alpha=0.1"));
   }
@@ -81,13 +82,14 @@ class GradientsUnderGarbageCollectionTest {
       if (name.equals("listed")) {
         continue; // this module's test fixture: a learner that is only listed, never created
       }
-      try (PromptLearner learner = newLearner(registry, name, List.of("learner.ckcoop.k=32", "learner.coop.n_ctx=4"))) {
+      try (PromptLearner learner = newLearner(registry, name, List.of("learner.ckcoop.k=32", "learner.coop.n_ctx=4",
+          "learner.prograd.n_ctx=6"))) {
         if (!learner.trainableParameters().isEmpty()) {
           assertThat(covered).as("learner '%s' trains and needs a variant here", name).contains(name);
         }
       }
     }
-    assertThat(covered).containsExactlyInAnyOrder("coop", "cocoop", "kgcoop", "ckcoop");
+    assertThat(covered).containsExactlyInAnyOrder("coop", "cocoop", "kgcoop", "ckcoop", "prograd");
   }
 
   @Test
@@ -136,19 +138,16 @@ class GradientsUnderGarbageCollectionTest {
     try (NDManager manager = EngineRuntime.engine().newBaseManager(backbone.device())) {
       NDArray image = EngineArrays.of(manager, features, new Shape(batch, embed));
       NDArray target = EngineArrays.of(manager, labels, new Shape(batch));
+      Map<String, NDArray> gradients;
       try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
         StepLoss loss = StepLoss.forward(learner, backbone, manager, image, target);
         if (collect) {
           collectAndScribble();
         }
-        collector.backward(loss.total());
+        gradients = loss.backward(collector, learner, manager); // as the trainer: per term for ProGrad
       }
-      for (Map.Entry<String, NDArray> p : learner.trainableParameters().entrySet()) {
-        try (NDArray gradient = p.getValue().getGradient(); NDArray zero = EngineArrays.scalar(manager, 0f)) {
-          out.put(p.getKey(), gradient.toFloatArray());
-          gradient.muli(zero);
-        }
-      }
+      gradients.forEach((name, g) -> out.put(name, g.toFloatArray()));
+      StepLoss.zero(StepLoss.accumulated(learner.trainableParameters(), manager));
     }
     return out;
   }
