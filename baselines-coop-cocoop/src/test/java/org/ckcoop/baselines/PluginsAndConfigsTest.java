@@ -108,7 +108,12 @@ class PluginsAndConfigsTest {
     RunPlan zsclip = plan(shipped("zsclip"));
     assertThat(zsclip.learnerSettings()).isEqualTo(new ZsClipSettings(List.of(), true));
 
-    for (RunPlan p : List.of(coop, cocoop, kgcoop, zsclip)) {
+    RunPlan prograd = plan(shipped("prograd"));
+    assertThat(prograd.learnerSettings()).isEqualTo(new org.ckcoop.baselines.prograd.ProGradSettings(16, "", 1.0, 1.0));
+    assertThat(prograd.optim()).isEqualTo(coopOptim);
+    assertThat(prograd.train()).isEqualTo(new TrainSettings(100, 32, true, 1, 100));
+
+    for (RunPlan p : List.of(coop, cocoop, kgcoop, zsclip, prograd)) {
       assertThat(p.resolved().unusedKeys()).as(p.factory().name()).isEmpty();
     }
   }
@@ -120,9 +125,12 @@ class PluginsAndConfigsTest {
       CachedFeatures fresh = ToyProblem.data(tiny, ToyProblem.NEW, 3, 1.0, 6);
       float[] images = ToyProblem.features(fresh);
       String template = "a photo of a {}.";
-      for (String name : List.of("coop", "cocoop", "kgcoop")) {
-        // the recipe as shipped, shortened; batch 4 for CoCoOp keeps this quick (the recipe's is 1)
-        RunPlan plan = plan(shipped(name), "train.epochs=2", "train.batch_size=4");
+      for (String name : List.of("coop", "cocoop", "kgcoop", "prograd")) {
+        // the recipe as shipped, shortened; batch 4 for CoCoOp keeps this quick (the recipe's is 1);
+        // ProGrad's 16 context vectors do not fit the tiny model's 16-token context: 4 here
+        RunPlan plan = name.equals("prograd")
+            ? plan(shipped(name), "train.epochs=2", "train.batch_size=4", "learner.prograd.n_ctx=4")
+            : plan(shipped(name), "train.epochs=2", "train.batch_size=4");
         Path run = dir.resolve(name);
         TrainingResult result;
         try (PromptLearner learner = plan.newLearner(tiny, ToyProblem.BASE, template)) {
@@ -177,7 +185,9 @@ class PluginsAndConfigsTest {
       }
       return;
     }
-    assertThat(learner).isInstanceOfAny(CoOpLearner.class, KgCoOpLearner.class);
+    // ProGrad at n_ctx 4 with the template "a photo of a {}." has no zero vectors: the placeholder is the words
+    assertThat(learner).isInstanceOfAny(CoOpLearner.class, KgCoOpLearner.class,
+        org.ckcoop.baselines.prograd.ProGradLearner.class);
     List<Reference.Prompt> prompts = ToyProblem.NEW.stream()
         .map(c -> Reference.coop(tiny, "a photo of a", c, ctx, 4, ClassTokenPosition.END)).toList();
     double[] reference = Reference.logits(images, Reference.encode(tiny, prompts), 64, tiny.logitScale());
