@@ -202,9 +202,9 @@ class LearnerTrainerTest {
         .hasMessageContaining("cannot resume: the checkpoint's config hash is config-1 but this run's is config-2");
   }
 
-  @Test
-  void aNonFiniteLossStopsTheRunAndKeepsTheLastGoodCheckpoint() {
-    TrainingData poisoned = new TrainingData() {
+  /** The toy data with {@code value} in the first feature of every example from epoch {@code epoch} (0-based) on. */
+  private static TrainingData poisoned(int epoch, float value, String identity) {
+    return new TrainingData() {
       @Override
       public int size() {
         return data.size();
@@ -221,18 +221,23 @@ class LearnerTrainerTest {
       }
 
       @Override
-      public void features(int i, int epoch, float[] target, int offset) {
-        data.features(i, epoch, target, offset);
-        if (epoch == 3) {
-          target[offset] = Float.NaN;
+      public void features(int i, int e, float[] target, int offset) {
+        data.features(i, e, target, offset);
+        if (e == epoch) {
+          target[offset] = value;
         }
       }
 
       @Override
       public String identity() {
-        return "poisoned";
+        return identity;
       }
     };
+  }
+
+  @Test
+  void aNonFiniteLossStopsTheRunAndKeepsTheLastGoodCheckpoint() {
+    TrainingData poisoned = poisoned(3, Float.NaN, "poisoned");
     Path run = dir.resolve("nan");
     try (PromptLearner learner = ToyTraining.learner(backbone, 1)) {
       assertThatThrownBy(() -> trainer.train(ToyTraining.job(learner, backbone, poisoned, run, 1, false, List.of())))
@@ -288,35 +293,7 @@ class LearnerTrainerTest {
 
   @Test
   void aLossDivergenceReportsTheLastFiniteLossOfTheEpochBefore() {
-    TrainingData poisoned = new TrainingData() {
-      @Override
-      public int size() {
-        return data.size();
-      }
-
-      @Override
-      public int featureWidth() {
-        return data.featureWidth();
-      }
-
-      @Override
-      public int label(int i) {
-        return data.label(i);
-      }
-
-      @Override
-      public void features(int i, int epoch, float[] target, int offset) {
-        data.features(i, epoch, target, offset);
-        if (epoch == 1) {
-          target[offset] = Float.POSITIVE_INFINITY;
-        }
-      }
-
-      @Override
-      public String identity() {
-        return "poisoned-at-epoch-2";
-      }
-    };
+    TrainingData poisoned = poisoned(1, Float.POSITIVE_INFINITY, "poisoned-at-epoch-2");
     List<Double> losses = new ArrayList<>();
     TrainingListener record = new TrainingListener() {
       @Override
