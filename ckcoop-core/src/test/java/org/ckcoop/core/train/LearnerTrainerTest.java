@@ -202,7 +202,7 @@ class LearnerTrainerTest {
         .hasMessageContaining("cannot resume: the checkpoint's config hash is config-1 but this run's is config-2");
   }
 
-  /** The toy data with {@code value} in the first feature of every example from epoch {@code epoch} (0-based) on. */
+  /** The toy data with {@code value} in the first feature of every example in epoch {@code epoch} (0-based). */
   private static TrainingData poisoned(int epoch, float value, String identity) {
     return new TrainingData() {
       @Override
