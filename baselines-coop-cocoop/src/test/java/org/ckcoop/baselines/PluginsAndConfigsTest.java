@@ -113,7 +113,18 @@ class PluginsAndConfigsTest {
     assertThat(prograd.optim()).isEqualTo(coopOptim);
     assertThat(prograd.train()).isEqualTo(new TrainSettings(100, 32, true, 1, 100));
 
-    for (RunPlan p : List.of(coop, cocoop, kgcoop, zsclip, prograd)) {
+    RunPlan maple = plan(shipped("maple"));
+    assertThat(maple.learnerSettings()).isEqualTo(new org.ckcoop.baselines.maple.MapleSettings(2, "a photo of a", 9));
+    OptimSettings mapleOptim = new OptimSettings(OptimSettings.OptimizerName.SGD, 0.0035, 0.9, 5e-4, 0.9, 0.999, 1e-8,
+        coopOptim.schedule(), 1, coopOptim.warmupType(), 1e-5);
+    assertThat(maple.optim()).isEqualTo(mapleOptim);
+    assertThat(maple.train()).isEqualTo(new TrainSettings(5, 4, true, 1, 100));
+    RunPlan ivlp = plan(shipped("ivlp"));
+    assertThat(ivlp.learnerSettings()).isEqualTo(new org.ckcoop.baselines.ivlp.IvlpSettings(2, 2, "a photo of a", 12, 12));
+    assertThat(ivlp.optim()).isEqualTo(mapleOptim);
+    assertThat(ivlp.train()).isEqualTo(new TrainSettings(5, 4, true, 1, 100));
+
+    for (RunPlan p : List.of(coop, cocoop, kgcoop, zsclip, prograd, maple, ivlp)) {
       assertThat(p.resolved().unusedKeys()).as(p.factory().name()).isEmpty();
     }
   }

@@ -3,9 +3,13 @@ package org.ckcoop.core.classify;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import java.nio.file.Path;
+import java.util.List;
 import org.ckcoop.backbone.EngineArrays;
 import org.ckcoop.backbone.ClipBackbone;
 import org.ckcoop.backbone.EngineRuntime;
+import org.ckcoop.backbone.image.ChannelNormalization;
+import org.ckcoop.backbone.image.ClipPreprocessor;
 import org.ckcoop.core.learner.BatchClassifier;
 import org.ckcoop.core.learner.LearnerBatch;
 import org.ckcoop.core.learner.PromptLearner;
@@ -69,6 +73,46 @@ public final class PromptClassifier {
           NDArray image = EngineArrays.of(step, rows, new Shape(n, embed));
           float[] batch = classifier.logits(new LearnerBatch(step, image, null, null, false)).toFloatArray();
           System.arraycopy(batch, 0, out, start * classes, n * classes);
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Classifies images with any learner, in batches, returning logits [N, C] row-major: from the cached
+   * features for a learner that {@link PromptLearner#usesCachedFeatures() uses them}, otherwise from
+   * the images' pixels with CLIP's test preprocessing (resize, center crop, normalisation), with
+   * {@code features} as the batch's frozen image features.
+   *
+   * @param images the image files, in the order of {@code features}' rows
+   * @param features the frozen model's features of the images [N, E] row-major (test preprocessing)
+   */
+  public static float[] logits(PromptLearner learner, ClipBackbone backbone, List<Path> images, float[] features,
+      int batchSize) {
+    if (learner.usesCachedFeatures()) {
+      return logits(learner, backbone, features, images.size(), batchSize);
+    }
+    int embed = backbone.architecture().embedDim();
+    int r = backbone.architecture().imageResolution();
+    ClipPreprocessor preprocessor = new ClipPreprocessor(r, ChannelNormalization.of(backbone.normalization()));
+    int count = images.size();
+    int classes = learner.classNames().size();
+    float[] out = new float[count * classes];
+    try (NDManager root = EngineRuntime.engine().newBaseManager(backbone.device())) {
+      BatchClassifier classifier = learner.classifier(root);
+      for (int start = 0; start < count; start += batchSize) {
+        int n = Math.min(count, start + batchSize) - start;
+        try (NDManager step = root.newSubManager()) {
+          float[] pixels = new float[n * 3 * r * r];
+          for (int k = 0; k < n; k++) {
+            System.arraycopy(preprocessor.preprocess(images.get(start + k)), 0, pixels, k * 3 * r * r, 3 * r * r);
+          }
+          float[] rows = new float[n * embed];
+          System.arraycopy(features, start * embed, rows, 0, n * embed);
+          LearnerBatch batch = new LearnerBatch(step, EngineArrays.of(step, rows, new Shape(n, embed)),
+              EngineArrays.of(step, pixels, new Shape(n, 3, r, r)), null, false);
+          System.arraycopy(classifier.logits(batch).toFloatArray(), 0, out, start * classes, n * classes);
         }
       }
     }

@@ -26,7 +26,8 @@ import org.ckcoop.backbone.EngineArrays;
  * resized crop, scale 0.08-1, ratio 3/4-4/3, bicubic; horizontal flip), drawn from
  * {@code (seed, example, epoch)} alone so a resumed run sees the same crops.
  *
- * <p>Learners whose prompts do not depend on the image train faster from {@link CachedFeatures}.
+ * <p>Learners whose prompts do not depend on the image train faster from {@link CachedFeatures};
+ * learners with prompts in the image tower train from these, which also hand out the pixels.
  */
 public final class EncodedImages implements TrainingData {
   private final ClipBackbone backbone;
@@ -81,17 +82,28 @@ public final class EncodedImages implements TrainingData {
   }
 
   @Override
-  public void features(int[] examples, int epoch, float[] target, int offset) {
+  public boolean hasPixels() {
+    return true;
+  }
+
+  @Override
+  public void pixels(int[] examples, int epoch, float[] target, int offset) {
     int r = backbone.architecture().imageResolution();
     int size = 3 * r * r;
-    float[] pixels = new float[examples.length * size];
     for (int k = 0; k < examples.length; k++) {
       Path file = images.get(examples[k]);
       float[] tensor = augment
           ? augmentation.apply(file, new SplittableRandom(seed * 0x9E3779B97F4A7C15L + 31L * examples[k] + 0x632BE59BD9B4E019L * epoch))
           : preprocessor.preprocess(file);
-      System.arraycopy(tensor, 0, pixels, k * size, size);
+      System.arraycopy(tensor, 0, target, offset + k * size, size);
     }
+  }
+
+  @Override
+  public void features(int[] examples, int epoch, float[] target, int offset) {
+    int r = backbone.architecture().imageResolution();
+    float[] pixels = new float[examples.length * 3 * r * r];
+    pixels(examples, epoch, pixels, 0);
     try (NDManager m = EngineRuntime.engine().newBaseManager(backbone.device())) {
       float[] features = backbone.encodeImages(EngineArrays.of(m, pixels, new Shape(examples.length, 3, r, r))).toFloatArray();
       System.arraycopy(features, 0, target, offset, features.length);

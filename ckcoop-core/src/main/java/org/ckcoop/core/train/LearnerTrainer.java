@@ -215,6 +215,12 @@ public final class LearnerTrainer {
     int steps = stepsPerEpoch(data.size());
     int[] order = order(data.size(), epoch);
     int width = data.featureWidth();
+    boolean pixelsNeeded = !job.learner().usesCachedFeatures();
+    if (pixelsNeeded && !data.hasPixels()) {
+      throw new InputException("learner.name", "learner '" + job.provenance().learner() + "' puts prompts into the"
+          + " image tower and trains from images, but these training examples are cached features only");
+    }
+    int resolution = job.backbone().architecture().imageResolution();
     for (TrainingListener l : job.listeners()) {
       l.onEpochStart(epoch, train.epochs(), steps, lr);
     }
@@ -227,21 +233,29 @@ public final class LearnerTrainer {
       for (int step = 0; step < steps; step++) {
         int from = step * batch;
         int n = Math.min(data.size(), from + batch) - from;
-        float[] features = new float[n * width];
+        float[] features = pixelsNeeded ? null : new float[n * width];
+        float[] pixelValues = pixelsNeeded ? new float[n * 3 * resolution * resolution] : null;
         long[] labels = new long[n];
         int[] examples = java.util.Arrays.copyOfRange(order, from, from + n);
-        data.features(examples, epoch, features, 0);
+        if (pixelsNeeded) {
+          data.pixels(examples, epoch, pixelValues, 0);
+        } else {
+          data.features(examples, epoch, features, 0);
+        }
         for (int i = 0; i < n; i++) {
           labels[i] = data.label(examples[i]);
         }
         float loss;
         int hits = 0;
         try (NDManager manager = root.newSubManager()) {
-          NDArray image = EngineArrays.of(manager, features, new Shape(n, width));
+          NDArray pixels = pixelsNeeded ? EngineArrays.of(manager, pixelValues, new Shape(n, 3, resolution, resolution)) : null;
+          // the frozen model's features of the same views (what cached features are for the others)
+          NDArray image = pixelsNeeded ? job.backbone().encodeImages(pixels)
+              : EngineArrays.of(manager, features, new Shape(n, width));
           NDArray target = EngineArrays.of(manager, labels, new Shape(n));
           Map<String, NDArray> gradients;
           try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-            StepLoss forward = StepLoss.forward(job.learner(), job.backbone(), manager, image, target);
+            StepLoss forward = StepLoss.forward(job.learner(), manager, image, pixels, target);
             gradients = forward.backward(collector, job.learner(), manager);
             loss = forward.total().getFloat();
             long[] predicted = forward.logits().argMax(1).toLongArray();

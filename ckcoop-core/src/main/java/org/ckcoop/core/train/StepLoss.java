@@ -36,7 +36,16 @@ public record StepLoss(NDArray total, NDArray logits, Map<String, NDArray> terms
    */
   public static StepLoss forward(
       PromptLearner learner, ClipBackbone backbone, NDManager manager, NDArray imageFeatures, NDArray labels) {
-    StepOutput out = learner.forward(new LearnerBatch(manager, imageFeatures, null, labels, true));
+    return forward(learner, manager, imageFeatures, null, labels);
+  }
+
+  /**
+   * As {@link #forward(PromptLearner, ClipBackbone, NDManager, NDArray, NDArray)}, with the batch's
+   * pixels [B, 3, R, R] for a learner that needs them (null otherwise).
+   */
+  public static StepLoss forward(
+      PromptLearner learner, NDManager manager, NDArray imageFeatures, NDArray pixels, NDArray labels) {
+    StepOutput out = learner.forward(new LearnerBatch(manager, imageFeatures, pixels, labels, true));
     return new StepLoss(out.total(), out.logits(), out.losses());
   }
 

@@ -31,6 +31,26 @@ public interface TrainingData {
     }
   }
 
+  /**
+   * Returns true when the examples are images this data can also hand out as pixels (needed by
+   * learners that put prompts into the image tower); false for cached features only.
+   */
+  default boolean hasPixels() {
+    return false;
+  }
+
+  /**
+   * Copies the normalised pixels [3, R, R] of several examples for epoch {@code epoch} (with the
+   * data's train augmentation, drawn from {@code (seed, example, epoch)}) into {@code target} from
+   * {@code offset}, example after example; the image features of the same views are what
+   * {@link #features(int[], int, float[], int)} returns.
+   *
+   * @throws UnsupportedOperationException when {@link #hasPixels()} is false
+   */
+  default void pixels(int[] examples, int epoch, float[] target, int offset) {
+    throw new UnsupportedOperationException("these training examples are cached features, not images");
+  }
+
   /** Returns an identity (a content hash) that checkpoints record, so a resume on other data fails. */
   String identity();
 }

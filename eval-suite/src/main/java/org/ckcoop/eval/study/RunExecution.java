@@ -17,6 +17,8 @@ import org.ckcoop.core.classify.PromptClassifier;
 import org.ckcoop.core.learner.PromptLearner;
 import org.ckcoop.core.run.RunPlan;
 import org.ckcoop.core.train.CachedFeatures;
+import org.ckcoop.core.train.EncodedImages;
+import org.ckcoop.core.train.TrainingData;
 import org.ckcoop.core.train.RunProvenance;
 import org.ckcoop.core.train.LearnerTrainer;
 import org.ckcoop.core.train.TrainingDivergedException;
@@ -93,7 +95,8 @@ final class RunExecution {
     try (PromptLearner learner = plan.newLearner(backbone, train.classNames(), train.template().text())) {
       trains = !learner.trainableParameters().isEmpty();
       if (trains) {
-        CachedFeatures features = timer.features(() -> trainingFeatures(run, train));
+        TrainingData features = timer.features(() -> learner.usesCachedFeatures() ? trainingFeatures(run, train)
+            : trainingImages(run, train));
         TrainingListener progress = listener.training(run);
         try {
           timer.train(() -> plan.train(learner, backbone, features, run.folder(), true,
@@ -190,6 +193,19 @@ final class RunExecution {
     return new InputException(file + " (run " + run.describe() + ")", message, e);
   }
 
+  /**
+   * The training examples as images, for a learner with prompts in the image tower: CoOp's train
+   * augmentation drawn per step from {@code (seed, example, epoch)} (the feature cache's views do not
+   * apply: the image tower runs every step).
+   */
+  private TrainingData trainingImages(PlannedRun run, DatasetSplits train) {
+    List<Path> images = paths(train.train());
+    if (images.isEmpty()) {
+      throw new InputException(train.name(), "has no training images to train " + run.variant().learner() + " on");
+    }
+    return new EncodedImages(backbone, images, labels(train.train()), true, run.seed());
+  }
+
   /** The training examples' features: one view of CLIP's test preprocessing, or N augmented views. */
   private CachedFeatures trainingFeatures(PlannedRun run, DatasetSplits train) {
     List<Path> images = paths(train.train());
@@ -233,7 +249,8 @@ final class RunExecution {
     }
     int[] labels = labels(test);
     int classes = learner.classNames().size();
-    float[] logits = timer.evaluate(() -> PromptClassifier.logits(learner, backbone, features, labels.length,
+    List<Path> testImages = paths(test);
+    float[] logits = timer.evaluate(() -> PromptClassifier.logits(learner, backbone, testImages, features,
         run.plan().train().evalBatchSize()));
     for (int i = 0; i < logits.length; i++) {
       if (!Float.isFinite(logits[i])) {

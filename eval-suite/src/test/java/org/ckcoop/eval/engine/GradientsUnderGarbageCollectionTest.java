@@ -47,6 +47,8 @@ class GradientsUnderGarbageCollectionTest {
     VARIANTS.put("cocoop", List.of());
     VARIANTS.put("kgcoop", List.of());
     VARIANTS.put("prograd", List.of("learner.prograd.n_ctx=6"));
+    VARIANTS.put("maple", List.of("learner.maple.prompt_depth=2"));
+    VARIANTS.put("ivlp", List.of("learner.ivlp.prompt_depth_text=2", "learner.ivlp.prompt_depth_vision=2"));
     VARIANTS.put("ckcoop", List.of("learner.ckcoop.k=32"));
     VARIANTS.put("ckcoop[alpha=0.1]", List.of("learner.ckcoop.k=32", "learner.ckcoop.alpha=0.1"));
   }
@@ -83,13 +85,14 @@ class GradientsUnderGarbageCollectionTest {
         continue; // this module's test fixture: a learner that is only listed, never created
       }
       try (PromptLearner learner = newLearner(registry, name, List.of("learner.ckcoop.k=32", "learner.coop.n_ctx=4",
-          "learner.prograd.n_ctx=6"))) {
+          "learner.prograd.n_ctx=6", "learner.maple.prompt_depth=2", "learner.ivlp.prompt_depth_text=2",
+          "learner.ivlp.prompt_depth_vision=2"))) {
         if (!learner.trainableParameters().isEmpty()) {
           assertThat(covered).as("learner '%s' trains and needs a variant here", name).contains(name);
         }
       }
     }
-    assertThat(covered).containsExactlyInAnyOrder("coop", "cocoop", "kgcoop", "ckcoop", "prograd");
+    assertThat(covered).containsExactlyInAnyOrder("coop", "cocoop", "kgcoop", "ckcoop", "prograd", "maple", "ivlp");
   }
 
   @Test
@@ -136,11 +139,21 @@ class GradientsUnderGarbageCollectionTest {
     }
     Map<String, float[]> out = new LinkedHashMap<>();
     try (NDManager manager = EngineRuntime.engine().newBaseManager(backbone.device())) {
+      NDArray pixels = null;
       NDArray image = EngineArrays.of(manager, features, new Shape(batch, embed));
+      if (!learner.usesCachedFeatures()) { // deep vision prompts: the image tower runs in the step
+        int r = backbone.architecture().imageResolution();
+        float[] values = new float[batch * 3 * r * r];
+        for (int i = 0; i < values.length; i++) {
+          values[i] = (float) random.nextGaussian();
+        }
+        pixels = EngineArrays.of(manager, values, new Shape(batch, 3, r, r));
+        image = backbone.encodeImages(pixels);
+      }
       NDArray target = EngineArrays.of(manager, labels, new Shape(batch));
       Map<String, NDArray> gradients;
       try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-        StepLoss loss = StepLoss.forward(learner, backbone, manager, image, target);
+        StepLoss loss = StepLoss.forward(learner, manager, image, pixels, target);
         if (collect) {
           collectAndScribble();
         }
