@@ -33,7 +33,7 @@ public final class IvlpLearner extends DeepPromptLearner {
   }
 
   private IvlpLearner(LearnerContext context, IvlpSettings s, SplittableRandom random) {
-    super(IvlpFactory.NAME, context.backbone(), context.classNames(),
+    super(IvlpPlugin.NAME, context.backbone(), context.classNames(),
         LayerZeroContext.resolve(context.backbone(), "learner.ivlp", s.nCtxText(), s.ctxInit(), random),
         s.nCtxText(), s.promptDepthText(), "prompt_depth_text");
     int tw = backbone.architecture().text().width();

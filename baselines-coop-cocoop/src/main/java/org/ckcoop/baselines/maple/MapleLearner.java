@@ -43,7 +43,7 @@ public final class MapleLearner extends DeepPromptLearner {
   }
 
   private MapleLearner(LearnerContext context, MapleSettings settings, SplittableRandom random) {
-    super(MapleFactory.NAME, context.backbone(), context.classNames(),
+    super(MaplePlugin.NAME, context.backbone(), context.classNames(),
         LayerZeroContext.resolve(context.backbone(), "learner.maple", settings.nCtx(), settings.ctxInit(), random),
         settings.nCtx(), settings.promptDepth(), "prompt_depth");
     int tw = backbone.architecture().text().width();

@@ -67,7 +67,7 @@ public final class ProGradLearner extends TextPromptLearner {
 
   /** Builds the learner from its context ({@code learner.prograd.*} settings). */
   public ProGradLearner(LearnerContext context) {
-    super(ProGradFactory.NAME, context.backbone().logitScale());
+    super(ProGradPlugin.NAME, context.backbone().logitScale());
     ProGradSettings settings = context.settings(ProGradSettings.class);
     this.backbone = context.backbone();
     this.template = context.template();

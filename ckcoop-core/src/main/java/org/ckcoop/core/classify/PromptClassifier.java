@@ -60,7 +60,22 @@ public final class PromptClassifier {
       throw new IllegalArgumentException("this learner puts prompts into the image tower: it classifies pixels,"
           + " not cached image features");
     }
+    return classify(learner, backbone, features, count, batchSize, null);
+  }
+
+  /** What a batch's pixels are made from: the images {@code start..start+n-1} [n, 3, R, R] row-major. */
+  private interface PixelSource {
+    float[] pixels(int start, int n);
+  }
+
+  /**
+   * Runs the learner's classifier over {@code count} examples in batches (features from
+   * {@code features}, pixels from {@code pixels} when not null) and returns the logits row-major.
+   */
+  private static float[] classify(PromptLearner learner, ClipBackbone backbone, float[] features, int count,
+      int batchSize, PixelSource pixels) {
     int embed = backbone.architecture().embedDim();
+    int r = backbone.architecture().imageResolution();
     int classes = learner.classNames().size();
     float[] out = new float[count * classes];
     try (NDManager root = EngineRuntime.engine().newBaseManager(backbone.device())) {
@@ -71,7 +86,8 @@ public final class PromptClassifier {
           float[] rows = new float[n * embed];
           System.arraycopy(features, start * embed, rows, 0, n * embed);
           NDArray image = EngineArrays.of(step, rows, new Shape(n, embed));
-          float[] batch = classifier.logits(new LearnerBatch(step, image, null, null, false)).toFloatArray();
+          NDArray batchPixels = pixels == null ? null : EngineArrays.of(step, pixels.pixels(start, n), new Shape(n, 3, r, r));
+          float[] batch = classifier.logits(new LearnerBatch(step, image, batchPixels, null, false)).toFloatArray();
           System.arraycopy(batch, 0, out, start * classes, n * classes);
         }
       }
@@ -93,29 +109,14 @@ public final class PromptClassifier {
     if (learner.usesCachedFeatures()) {
       return logits(learner, backbone, features, images.size(), batchSize);
     }
-    int embed = backbone.architecture().embedDim();
     int r = backbone.architecture().imageResolution();
     ClipPreprocessor preprocessor = new ClipPreprocessor(r, ChannelNormalization.of(backbone.normalization()));
-    int count = images.size();
-    int classes = learner.classNames().size();
-    float[] out = new float[count * classes];
-    try (NDManager root = EngineRuntime.engine().newBaseManager(backbone.device())) {
-      BatchClassifier classifier = learner.classifier(root);
-      for (int start = 0; start < count; start += batchSize) {
-        int n = Math.min(count, start + batchSize) - start;
-        try (NDManager step = root.newSubManager()) {
-          float[] pixels = new float[n * 3 * r * r];
-          for (int k = 0; k < n; k++) {
-            System.arraycopy(preprocessor.preprocess(images.get(start + k)), 0, pixels, k * 3 * r * r, 3 * r * r);
-          }
-          float[] rows = new float[n * embed];
-          System.arraycopy(features, start * embed, rows, 0, n * embed);
-          LearnerBatch batch = new LearnerBatch(step, EngineArrays.of(step, rows, new Shape(n, embed)),
-              EngineArrays.of(step, pixels, new Shape(n, 3, r, r)), null, false);
-          System.arraycopy(classifier.logits(batch).toFloatArray(), 0, out, start * classes, n * classes);
-        }
+    return classify(learner, backbone, features, images.size(), batchSize, (start, n) -> {
+      float[] pixels = new float[n * 3 * r * r];
+      for (int k = 0; k < n; k++) {
+        System.arraycopy(preprocessor.preprocess(images.get(start + k)), 0, pixels, k * 3 * r * r, 3 * r * r);
       }
-    }
-    return out;
+      return pixels;
+    });
   }
 }

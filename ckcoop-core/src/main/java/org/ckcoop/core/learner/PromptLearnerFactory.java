@@ -20,4 +20,33 @@ public interface PromptLearnerFactory {
 
   /** Builds a learner; {@code context.settings()} is an instance of {@link #settingsType()}. */
   PromptLearner create(LearnerContext context);
+
+  /**
+   * Returns a factory from its parts, so that a plugin needs no factory class of its own:
+   * {@code addBinding(NAME).toInstance(PromptLearnerFactory.of(NAME, "...", MySettings.class, MyLearner::new))}.
+   */
+  static PromptLearnerFactory of(String name, String description, Class<? extends Record> settingsType,
+      java.util.function.Function<LearnerContext, PromptLearner> constructor) {
+    return new PromptLearnerFactory() {
+      @Override
+      public String name() {
+        return name;
+      }
+
+      @Override
+      public String description() {
+        return description;
+      }
+
+      @Override
+      public Class<? extends Record> settingsType() {
+        return settingsType;
+      }
+
+      @Override
+      public PromptLearner create(LearnerContext context) {
+        return constructor.apply(context);
+      }
+    };
+  }
 }
