@@ -124,7 +124,14 @@ class PluginsAndConfigsTest {
     assertThat(ivlp.optim()).isEqualTo(mapleOptim);
     assertThat(ivlp.train()).isEqualTo(new TrainSettings(5, 4, true, 1, 100));
 
-    for (RunPlan p : List.of(coop, cocoop, kgcoop, zsclip, prograd, maple, ivlp)) {
+    RunPlan promptsrc = plan(shipped("promptsrc"));
+    assertThat(promptsrc.learnerSettings()).isEqualTo(new org.ckcoop.baselines.promptsrc.PromptSrcSettings(4, 4,
+        "a photo of a", 9, 9, 25, 10, 15, 1, List.of()));
+    assertThat(promptsrc.optim()).isEqualTo(new OptimSettings(OptimSettings.OptimizerName.SGD, 0.0025, 0.9, 5e-4, 0.9,
+        0.999, 1e-8, coopOptim.schedule(), 1, coopOptim.warmupType(), 1e-5));
+    assertThat(promptsrc.train()).isEqualTo(new TrainSettings(20, 4, true, 1, 100));
+
+    for (RunPlan p : List.of(coop, cocoop, kgcoop, zsclip, prograd, maple, ivlp, promptsrc)) {
       assertThat(p.resolved().unusedKeys()).as(p.factory().name()).isEmpty();
     }
   }

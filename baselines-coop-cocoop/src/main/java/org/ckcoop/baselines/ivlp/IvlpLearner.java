@@ -23,23 +23,30 @@ import org.ckcoop.core.learner.TrainableArrays;
  * k (k = 1..J_v-1), each N(0, 0.02^2) and learned independently. Loss: cross-entropy. 30,720
  * parameters at ViT-B/16 with the 2+2, depth 12/12 defaults.
  */
-public final class IvlpLearner extends DeepPromptLearner {
+public class IvlpLearner extends DeepPromptLearner {
   private final List<NDArray> text = new ArrayList<>();
   private final List<NDArray> vision = new ArrayList<>();
 
   /** Builds the learner from its context ({@code learner.ivlp.*} settings). */
   public IvlpLearner(LearnerContext context) {
-    this(context, context.settings(IvlpSettings.class), context.random());
+    this(IvlpPlugin.NAME, context, context.settings(IvlpSettings.class));
   }
 
-  private IvlpLearner(LearnerContext context, IvlpSettings s, SplittableRandom random) {
-    super(IvlpPlugin.NAME, context.backbone(), context.classNames(),
-        LayerZeroContext.resolve(context.backbone(), "learner.ivlp", s.nCtxText(), s.ctxInit(), random),
+  /**
+   * Builds an IVLP architecture for a learner named {@code name} (PromptSRC is IVLP with other losses).
+   */
+  protected IvlpLearner(String name, LearnerContext context, IvlpSettings s) {
+    this(name, context, s, context.random());
+  }
+
+  private IvlpLearner(String name, LearnerContext context, IvlpSettings s, SplittableRandom random) {
+    super(name, context.backbone(), context.classNames(),
+        LayerZeroContext.resolve(context.backbone(), "learner." + name, s.nCtxText(), s.ctxInit(), random),
         s.nCtxText(), s.promptDepthText(), "prompt_depth_text");
     int tw = backbone.architecture().text().width();
     int vw = backbone.architecture().vision().width();
     if (s.promptDepthVision() > backbone.architecture().vision().layers()) {
-      throw new InputException("learner.ivlp.prompt_depth_vision", "is " + s.promptDepthVision()
+      throw new InputException("learner." + name + ".prompt_depth_vision", "is " + s.promptDepthVision()
           + " but the vision tower has " + backbone.architecture().vision().layers() + " layers");
     }
     for (int k = 0; k < s.promptDepthText() - 1; k++) {

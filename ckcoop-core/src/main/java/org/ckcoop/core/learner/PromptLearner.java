@@ -87,6 +87,17 @@ public interface PromptLearner extends AutoCloseable {
     return batch -> forward(batch).logits();
   }
 
+  /**
+   * Called by the trainer after the last step of each epoch, before the epoch's checkpoint is written
+   * (outside a gradient collector): PromptSRC's Gaussian prompt aggregation accumulates its state here
+   * and swaps it in after the last epoch. Whatever it keeps must be in {@link #stateTensors()} so
+   * that a resumed run continues exactly.
+   *
+   * @param epoch the epoch just finished (0-based)
+   * @param epochs the number of epochs of the run
+   */
+  default void onEpochEnd(int epoch, int epochs) {}
+
   /** Returns how this learner combines its loss terms' gradients, or null to minimise their sum. */
   default GradientShaping gradientShaping() {
     return null;

@@ -174,6 +174,7 @@ public final class LearnerTrainer {
     LearningRateSchedule schedule = optim.schedule(train.epochs());
     for (int epoch = history.size(); epoch < train.epochs(); epoch++) {
       EpochSummary summary = runEpoch(job, optimizer, epoch, schedule.at(epoch), history);
+      learner.onEpochEnd(epoch, train.epochs());
       Map<String, float[]> learnerState = values(learner.stateTensors());
       Map<String, float[]> optimizerState = optimizer.state();
       String problem = StateCheck.problem(learnerState, learner.trainableParameters().keySet(), optimizerState,

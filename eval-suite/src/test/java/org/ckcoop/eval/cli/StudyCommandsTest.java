@@ -111,16 +111,18 @@ class StudyCommandsTest {
     }
     Files.writeString(eurosat.resolve("split_zhou_EuroSAT.json"), split.append('}').toString());
     Path study = Files.writeString(dir.resolve("eurosat.yaml"), String.join("\n",
-        "study:", "  protocol: base2new", "  learners: [zsclip, coop, cocoop, kgcoop, ckcoop, prograd, maple, ivlp]", "  datasets: [eurosat]",
+        "study:", "  protocol: base2new", "  learners: [zsclip, coop, cocoop, kgcoop, ckcoop, prograd, maple, ivlp, promptsrc]", "  datasets: [eurosat]",
         "  seeds: [1, 2]", "  shots: [2]", "  cache: cache", "backbone:", "  checkpoint: clip", "datasets:", "  eurosat:",
         "    name: EuroSAT", "    root: DATA", "    template: \"{}.\"", "split.dir: splits", "train.epochs: 1", "learner.ckcoop.k: 32", "learner.prograd.n_ctx: 4",
         "learner.prograd.ctx_init: a photo of a", // the template "{}." has no words for ProGrad's template init
         // the tiny model has two layers per tower (MaPLe's and IVLP's recipes want 9 and 12)
-        "learner.maple.prompt_depth: 2", "learner.ivlp.prompt_depth_text: 2", "learner.ivlp.prompt_depth_vision: 2", ""));
+        "learner.maple.prompt_depth: 2", "learner.ivlp.prompt_depth_text: 2", "learner.ivlp.prompt_depth_vision: 2",
+        "learner.promptsrc.prompt_depth_text: 2", "learner.promptsrc.prompt_depth_vision: 2", ""));
 
     Path output = dir.resolve("results");
     assertThat(run("run", "--config", study.toString(), "--output", output.toString())).as(err.toString()).isZero();
-    for (String learner : List.of("zsclip", "coop", "cocoop", "kgcoop", "ckcoop", "prograd", "maple", "ivlp")) {
+    for (String learner : List.of("zsclip", "coop", "cocoop", "kgcoop", "ckcoop", "prograd", "maple", "ivlp",
+        "promptsrc")) {
       for (int seed = 1; seed <= 2; seed++) {
         RunResult r = RunResult.read(output.resolve("base2new/" + learner + "/eurosat/shots2/seed" + seed + "/run.json"));
         assertThat(r.tests()).extracting(RunResult.TestResult::subset).containsExactly("base", "new");
@@ -135,7 +137,7 @@ class StudyCommandsTest {
     String table = out.toString();
     // (the column order is still SectionAssembler's fixed list, then the others by name: issue 15)
     assertThat(table).containsPattern("\\| Dataset +\\| Set +\\| +zsclip \\| +coop \\| +cocoop \\| +prograd \\| +kgcoop \\|"
-        + " +ckcoop \\| +ivlp \\| +maple \\|")
+        + " +ckcoop \\| +ivlp \\| +maple \\| +promptsrc \\|")
         .containsPattern("\\| EuroSAT +\\| Base +\\|").containsPattern("\\| +\\| HM +\\|")
         .contains("Seeds: 1, 2.");
     assertThat(output.resolve("report/report.md")).isRegularFile();

@@ -49,6 +49,7 @@ class GradientsUnderGarbageCollectionTest {
     VARIANTS.put("prograd", List.of("learner.prograd.n_ctx=6"));
     VARIANTS.put("maple", List.of("learner.maple.prompt_depth=2"));
     VARIANTS.put("ivlp", List.of("learner.ivlp.prompt_depth_text=2", "learner.ivlp.prompt_depth_vision=2"));
+    VARIANTS.put("promptsrc", List.of("learner.promptsrc.prompt_depth_text=2", "learner.promptsrc.prompt_depth_vision=2"));
     VARIANTS.put("ckcoop", List.of("learner.ckcoop.k=32"));
     VARIANTS.put("ckcoop[alpha=0.1]", List.of("learner.ckcoop.k=32", "learner.ckcoop.alpha=0.1"));
   }
@@ -86,13 +87,15 @@ class GradientsUnderGarbageCollectionTest {
       }
       try (PromptLearner learner = newLearner(registry, name, List.of("learner.ckcoop.k=32", "learner.coop.n_ctx=4",
           "learner.prograd.n_ctx=6", "learner.maple.prompt_depth=2", "learner.ivlp.prompt_depth_text=2",
-          "learner.ivlp.prompt_depth_vision=2"))) {
+          "learner.ivlp.prompt_depth_vision=2", "learner.promptsrc.prompt_depth_text=2",
+          "learner.promptsrc.prompt_depth_vision=2"))) {
         if (!learner.trainableParameters().isEmpty()) {
           assertThat(covered).as("learner '%s' trains and needs a variant here", name).contains(name);
         }
       }
     }
-    assertThat(covered).containsExactlyInAnyOrder("coop", "cocoop", "kgcoop", "ckcoop", "prograd", "maple", "ivlp");
+    assertThat(covered).containsExactlyInAnyOrder("coop", "cocoop", "kgcoop", "ckcoop", "prograd", "maple", "ivlp",
+        "promptsrc");
   }
 
   @Test
