@@ -143,7 +143,7 @@ public final class PredictCommand implements Callable<Integer> {
         int embed = model.architecture().embedDim();
         float[] features = new FeatureEncoder(model, batchSize).encodeImages(files, n -> { });
         requireFinite(features, embed, files, "image feature");
-        float[] logits = PromptClassifier.logits(prompts, model, features, files.size(), batchSize);
+        float[] logits = PromptClassifier.logits(prompts, model, files, features, batchSize); // pixels for deep prompts
         requireFinite(logits, classNames.size(), files, "logits");
         float[] text = null;
         long[] textShape = null;

@@ -94,6 +94,53 @@ class PredictCommandTest {
   }
 
   @Test
+  void predictsWithADeepPromptLearnersStateThroughThePixels() throws Exception {
+    Path checkpoint = dir.resolve("ckpt");
+    RandomCheckpoints.write(checkpoint, RandomCheckpoints.preset("tiny"), CheckpointLayout.named("huggingface"), StorageType.F16, 3);
+    Path images = dir.resolve("images");
+    List<Path> files = SampleImages.write(images, 3, 40, 30, 5);
+    List<String> classes = List.of("red circle", "blue square");
+    Path state = dir.resolve("maple.safetensors");
+    float[] expected;
+    try (ClipBackbone backbone = ClipBackbone.load(checkpoint)) {
+      LearnerRegistry registry = LearnerRegistry.discover();
+      PromptLearnerFactory factory = registry.factory("maple");
+      Record settings = LayeredConfig.builder(CoreSettings.schema(registry)).override("learner.maple.prompt_depth=2")
+          .build().bind(CoreSettings.learnerSection(factory));
+      try (PromptLearner trained = factory.create(new LearnerContext(backbone, List.of("base a", "base b"), settings,
+          LearnerContext.DEFAULT_TEMPLATE, 9))) {
+        SplittableRandom random = new SplittableRandom(6);
+        Map<String, FloatTensor> values = new java.util.LinkedHashMap<>();
+        trained.stateTensors().forEach((name, a) -> {
+          float[] v = new float[Math.toIntExact(a.getShape().size())];
+          for (int i = 0; i < v.length; i++) {
+            v[i] = (float) (0.1 * random.nextGaussian());
+          }
+          values.put(name, new FloatTensor(a.getShape().getShape(), v));
+        });
+        trained.loadState(values);
+        LearnerStateFile.of("maple", trained, Map.of("learner.maple.prompt_depth", "2"), backbone.identity()).write(state);
+        trained.setClassNames(classes);
+        float[] features = new FeatureEncoder(backbone, 8).encodeImages(files, n -> { });
+        expected = PromptClassifier.logits(trained, backbone, files, features, 8);
+      }
+    }
+    Path out = dir.resolve("maple-out.safetensors");
+    StringWriter err = new StringWriter();
+    assertThat(run(err, "predict", "--backbone", checkpoint.toString(), "--learner-state", state.toString(),
+        "--classes", String.join(",", classes), "--images", images.toString(), "--out", out.toString()))
+        .as(err.toString()).isZero();
+    try (SafetensorsFile f = SafetensorsFile.open(out)) {
+      assertThat(f.entry("logits").shape()).containsExactly(3, 2);
+      assertThat(f.entries()).doesNotContainKey("text_features"); // only text-side learners have class text features alone
+      float[] logits = f.readFloats("logits");
+      for (int i = 0; i < expected.length; i++) {
+        assertThat(logits[i]).isCloseTo(expected[i], org.assertj.core.data.Offset.offset(1e-4f));
+      }
+    }
+  }
+
+  @Test
   void aStateWithWrongTensorsIsNamed() throws Exception {
     Path checkpoint = dir.resolve("ckpt");
     RandomCheckpoints.write(checkpoint, RandomCheckpoints.preset("tiny"), CheckpointLayout.named("huggingface"), StorageType.F16, 3);
