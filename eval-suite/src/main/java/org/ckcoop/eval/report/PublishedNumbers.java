@@ -20,8 +20,8 @@ import org.ckcoop.backbone.checkpoint.ClipArchitecture;
 
 /**
  * Published accuracies of other methods, shown beside a report's own numbers. The built-in set
- * ({@code published-numbers.json} next to this class) holds CLIP, CoOp, CoCoOp, ProGrad and KgCoOp
- * with a ViT-B/16 CLIP for base-to-new, domain generalization and cross-dataset transfer, each table
+ * ({@code published-numbers.json} next to this class) holds CLIP, CoOp, CoCoOp, ProGrad, KgCoOp, MaPLe
+ * and PromptSRC with a ViT-B/16 CLIP for base-to-new, domain generalization and cross-dataset transfer, each table
  * with its source and how sure the numbers are.
  *
  * <p>Both name mappings are explicit in the file: {@code methods} maps our learner names to the

@@ -26,7 +26,10 @@ class HarmonicMeanTest {
       "coop", new double[] {82.69, 63.22, 71.66},
       "cocoop", new double[] {80.47, 71.69, 75.83},
       "prograd", new double[] {82.48, 70.75, 76.16},
-      "kgcoop", new double[] {80.73, 73.60, 77.00});
+      "kgcoop", new double[] {80.73, 73.60, 77.00},
+      // the MaPLe and PromptSRC READMEs' averages, reproduced from the per-dataset rows
+      "maple", new double[] {82.28, 75.14, 78.55},
+      "promptsrc", new double[] {84.26, 76.10, 79.97});
 
   private static final PublishedNumbers PUBLISHED = PublishedNumbers.builtIn();
 
@@ -51,7 +54,8 @@ class HarmonicMeanTest {
     assertThat(report.sections()).hasSize(1);
     ReportSection s = report.sections().get(0);
     assertThat(s.datasets()).hasSize(11);
-    assertThat(s.variants()).extracting(ReportSection.Variant::name).containsExactly("zsclip", "coop", "cocoop", "prograd", "kgcoop");
+    assertThat(s.variants()).extracting(ReportSection.Variant::name).containsExactly("zsclip", "coop", "cocoop", "prograd", "kgcoop",
+        "maple", "promptsrc");
     PublishedNumbers.Table table = PUBLISHED.tables(ReportProtocol.BASE2NEW).get(0);
     PUBLISHED_AVERAGES.forEach((learner, expected) -> {
       assertThat(s.figure(new Key(learner, AVERAGE, BASE, 0)).orElseThrow().value()).as(learner + " base").isCloseTo(expected[0], within(0.02));
@@ -76,13 +80,14 @@ class HarmonicMeanTest {
   void publishedNumbersAppearWithTheirDifferenceForTheMatchingBackboneAndShotsOnly() {
     ReportSection b16 = Report.of(publishedAsRuns(FabricatedRuns.VIT_B16, 16)).sections().get(0);
     // Same numbers as the paper: every difference is (almost) zero, the Average is compared (same 11 datasets).
-    assertThat(b16.comparisons()).hasSize(5 * 12 * 3);
+    assertThat(b16.comparisons()).hasSize(7 * 12 * 3);
     b16.comparisons().values().forEach(c -> assertThat(c.difference().getAsDouble()).as(c.toString()).isCloseTo(0, within(0.02)));
     ReportSection.Comparison coopAverage = b16.comparisons().get(new Key("coop", AVERAGE, HM, 0));
     assertThat(coopAverage.method()).isEqualTo("CoOp");
     assertThat(coopAverage.published()).isEqualTo(71.66);
     String columns = Report.of(publishedAsRuns(FabricatedRuns.VIT_B16, 16)).markdown(TableLayout.LEARNERS_AS_COLUMNS);
-    assertThat(columns).contains("CoOp (published)", "Δ coop", "KgCoOp (published)", "CLIP (published)");
+    assertThat(columns).contains("CoOp (published)", "Δ coop", "KgCoOp (published)", "CLIP (published)",
+        "MaPLe (published)", "PromptSRC (published)", "Δ promptsrc");
 
     Report tiny = Report.of(publishedAsRuns(FabricatedRuns.TINY, 16));
     assertThat(tiny.sections().get(0).comparisons()).isEmpty();
