@@ -25,7 +25,8 @@ class PublishedNumbersTest {
   @Test
   void learnerAndDatasetMappingsAreExplicitAndCoverEveryTable() {
     assertThat(P.methods()).containsExactlyInAnyOrderEntriesOf(Map.of(
-        "zsclip", "CLIP", "coop", "CoOp", "cocoop", "CoCoOp", "prograd", "ProGrad", "kgcoop", "KgCoOp"));
+        "zsclip", "CLIP", "coop", "CoOp", "cocoop", "CoCoOp", "prograd", "ProGrad", "kgcoop", "KgCoOp",
+        "maple", "MaPLe", "promptsrc", "PromptSRC"));
     assertThat(DatasetRegistry.BUILT_IN_NAMES).containsAll(P.datasets().keySet());
     assertThat(P.datasets()).containsEntry("OxfordFlowers", "Flowers102").containsEntry("DescribableTextures", "DTD")
         .containsEntry("ImageNetV2", "ImageNet-V2").hasSize(15);
