@@ -24,6 +24,13 @@ public final class LearnerRegistry {
   /** Created by Guice from the plugins' bindings. */
   @Inject
   public LearnerRegistry(Map<String, Provider<PromptLearnerFactory>> factories) {
+    for (String name : factories.keySet()) {
+      if (!name.matches("[a-z][a-z0-9]*(_[a-z0-9]+)*")) {
+        throw new InputException("learner plugin '" + name + "'", "a learner's name is also its settings' key"
+            + " prefix (learner." + name + ".*), so it must be lower snake-case (letters, digits, single"
+            + " underscores; e.g. '" + name.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "_") + "')");
+      }
+    }
     this.factories = new TreeMap<>(factories);
   }
 

@@ -18,6 +18,7 @@ import org.ckcoop.core.config.ConfigException;
 import org.ckcoop.core.config.ConfigSchema;
 import org.ckcoop.core.config.ConfigSection;
 import org.ckcoop.core.config.LayeredConfig;
+import org.ckcoop.core.plugin.ShippedRecipes;
 import org.ckcoop.core.plugin.LearnerRegistry;
 import org.ckcoop.core.run.CoreSettings;
 import org.ckcoop.core.run.RunPlan;
@@ -37,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * {@code split.*}, {@code learner.<name>.*}) that then applies to every run.
  *
  * <p>Each run's config is layered as core layers every run: built-in defaults, the learner's recipe
- * ({@code <study.learner_configs>/<learner>.yaml}), the experiment file, {@code --set} overrides, then
+ * ({@code <study.learner_configs>/<learner>.yaml}, else the one its plugin jar ships as
+ * {@code META-INF/ckcoop/learners/<learner>.yaml}), the experiment file, {@code --set} overrides, then
  * the sweep point's overrides; the study finally sets the run's own keys ({@code learner.name},
  * {@code train.seed} and {@code split.seed} from {@code study.seeds}, {@code run.*}), which an
  * experiment, {@code --set} or grid may therefore not set. A run's identity is the hash of its
@@ -307,6 +309,9 @@ public final class StudyFile {
       Path recipe = given.get(learner);
       if (recipe == null && folder != null && Files.isRegularFile(folder.resolve(learner + ".yaml"))) {
         recipe = folder.resolve(learner + ".yaml");
+      }
+      if (recipe == null) {
+        recipe = ShippedRecipes.find(learner).orElse(null); // a plugin jar's own recipe
       }
       if (recipe == null) {
         LOG.warn("no recipe for learner {} ({}): its runs use the built-in defaults plus the experiment file", learner,
