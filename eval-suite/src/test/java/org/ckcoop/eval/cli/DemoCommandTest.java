@@ -21,7 +21,8 @@ import picocli.CommandLine;
  * is generated once.
  */
 class DemoCommandTest {
-  static final List<String> LEARNERS = List.of("zsclip", "coop", "cocoop", "kgcoop", "ckcoop");
+  static final List<String> LEARNERS = List.of("zsclip", "coop", "cocoop", "kgcoop", "prograd", "maple", "ivlp",
+      "promptsrc", "ckcoop");
 
   @TempDir static Path out;
 
@@ -40,10 +41,11 @@ class DemoCommandTest {
     String[] result = demo(err, "demo", "--quick", "--out", out.toString());
     assertThat(result[0]).as(err.toString()).isEqualTo("0");
     String printed = result[1];
-    assertThat(printed).containsPattern("\\| Dataset +\\| Set +\\| +zsclip \\| +coop \\| +cocoop \\| +kgcoop \\| +ckcoop \\|")
-        .containsPattern("\\| world_shapes +\\| Base +\\|( +[0-9]+\\.[0-9]{2} \\|){5}")
-        .containsPattern("\\| +\\| New +\\|( +[0-9]+\\.[0-9]{2} \\|){5}")
-        .containsPattern("\\| +\\| HM +\\|( +[0-9]+\\.[0-9]{2} \\|){5}")
+    assertThat(printed).containsPattern("\\| Dataset +\\| Set +\\| +zsclip \\| +coop \\| +cocoop \\| +prograd \\| +kgcoop \\|"
+        + " +ckcoop \\| +ivlp \\| +maple \\| +promptsrc \\|")
+        .containsPattern("\\| world_shapes +\\| Base +\\|( +[0-9]+\\.[0-9]{2} \\|){9}")
+        .containsPattern("\\| +\\| New +\\|( +[0-9]+\\.[0-9]{2} \\|){9}")
+        .containsPattern("\\| +\\| HM +\\|( +[0-9]+\\.[0-9]{2} \\|){9}")
         .contains("demo finished in");
     java.util.Map<String, Double> base = new java.util.HashMap<>();
     for (String learner : LEARNERS) {
