@@ -161,7 +161,51 @@ public final class BenchCommand implements Callable<Integer> {
         features[i * embed + j] = (float) random.nextGaussian();
       }
     }
-    org.ckcoop.core.train.CachedFeatures data = new org.ckcoop.core.train.CachedFeatures(features, labels, embed);
+    org.ckcoop.core.train.CachedFeatures cached = new org.ckcoop.core.train.CachedFeatures(features, labels, embed);
+    int resolution = architecture.imageResolution();
+    // learners with prompts in the image tower train from pixels: random normalised images, the same each run
+    org.ckcoop.core.train.TrainingData images = new org.ckcoop.core.train.TrainingData() {
+      @Override
+      public int size() {
+        return n;
+      }
+
+      @Override
+      public int featureWidth() {
+        return embed;
+      }
+
+      @Override
+      public int label(int i) {
+        return labels[i];
+      }
+
+      @Override
+      public void features(int i, int epoch, float[] target, int offset) {
+        cached.features(i, epoch, target, offset);
+      }
+
+      @Override
+      public boolean hasPixels() {
+        return true;
+      }
+
+      @Override
+      public void pixels(int[] examples, int epoch, float[] target, int offset) {
+        int size = 3 * resolution * resolution;
+        for (int k = 0; k < examples.length; k++) {
+          java.util.SplittableRandom r = new java.util.SplittableRandom(examples[k]);
+          for (int j = 0; j < size; j++) {
+            target[offset + k * size + j] = (float) r.nextGaussian();
+          }
+        }
+      }
+
+      @Override
+      public String identity() {
+        return "bench-random-images-" + n;
+      }
+    };
     org.ckcoop.core.plugin.LearnerRegistry registry = org.ckcoop.core.plugin.LearnerRegistry.discover();
     try (ClipBackbone backbone = ClipBackbone.create(RandomWeights.generate(architecture, 0),
         ClipTokenizer.of(RandomCheckpoints.smallVocabulary()), new BackboneOptions(device, Precision.parse(precision)))) {
@@ -175,6 +219,7 @@ public final class BenchCommand implements Callable<Integer> {
           long[] last = {System.nanoTime()};
           int[] index = {0};
           Path run = Files.createTempDirectory("ckcoop-bench-train");
+          org.ckcoop.core.train.TrainingData data = learner.usesCachedFeatures() ? cached : images;
           plan.train(learner, backbone, data, run, false, java.util.List.of(new org.ckcoop.core.train.TrainingListener() {
             @Override
             public void onEpochStart(int epoch, int epochs, int stepCount, double lr) {
