@@ -10,7 +10,7 @@ import org.ckcoop.backbone.ClipBackbone;
 import org.ckcoop.backbone.checkpoint.FloatTensor;
 import org.ckcoop.baselines.coop.CoOpLearner;
 import org.ckcoop.baselines.coop.CoOpSettings;
-import org.ckcoop.baselines.zsclip.HandCraftedFeatures;
+import org.ckcoop.core.prompt.HandCraftedFeatures;
 import org.ckcoop.core.learner.LearnerContext;
 import org.ckcoop.core.learner.PromptLearner;
 import org.ckcoop.core.prompt.ClassTokenPosition;

@@ -14,7 +14,7 @@ import org.ckcoop.backbone.EngineRuntime;
 import org.ckcoop.backbone.InputException;
 import org.ckcoop.backbone.checkpoint.FloatTensor;
 import org.ckcoop.baselines.coop.ContextInit;
-import org.ckcoop.baselines.zsclip.HandCraftedFeatures;
+import org.ckcoop.core.prompt.HandCraftedFeatures;
 import org.ckcoop.core.classify.PromptClassifier;
 import org.ckcoop.core.learner.GradientShaping;
 import org.ckcoop.core.learner.LearnerBatch;

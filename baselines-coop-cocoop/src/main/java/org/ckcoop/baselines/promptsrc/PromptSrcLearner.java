@@ -10,7 +10,7 @@ import org.ckcoop.backbone.EngineArrays;
 import org.ckcoop.backbone.EngineRuntime;
 import org.ckcoop.backbone.checkpoint.FloatTensor;
 import org.ckcoop.baselines.ivlp.IvlpLearner;
-import org.ckcoop.baselines.zsclip.HandCraftedFeatures;
+import org.ckcoop.core.prompt.HandCraftedFeatures;
 import org.ckcoop.core.classify.PromptClassifier;
 import org.ckcoop.core.learner.LearnerBatch;
 import org.ckcoop.core.learner.LearnerContext;

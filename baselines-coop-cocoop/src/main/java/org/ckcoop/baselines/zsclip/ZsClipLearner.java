@@ -15,6 +15,7 @@ import org.ckcoop.core.learner.LearnerContext;
 import org.ckcoop.core.learner.PromptLearner;
 import org.ckcoop.backbone.EngineArrays;
 import org.ckcoop.core.learner.text.TextPromptLearner;
+import org.ckcoop.core.prompt.HandCraftedFeatures;
 
 /**
  * Zero-shot CLIP: hand-crafted prompts, nothing to learn. The class features are computed once per

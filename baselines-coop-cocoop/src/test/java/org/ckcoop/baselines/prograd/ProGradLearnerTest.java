@@ -19,7 +19,7 @@ import org.ckcoop.backbone.EngineRuntime;
 import org.ckcoop.backbone.InputException;
 import org.ckcoop.baselines.fixture.TinyBackbones;
 import org.ckcoop.baselines.fixture.ToyProblem;
-import org.ckcoop.baselines.zsclip.HandCraftedFeatures;
+import org.ckcoop.core.prompt.HandCraftedFeatures;
 import org.ckcoop.core.learner.LearnerBatch;
 import org.ckcoop.core.learner.LearnerStateFile;
 import org.ckcoop.core.learner.StepOutput;

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ckcoop.core.learner.text.TextPromptLearner;
+import org.ckcoop.core.prompt.HandCraftedFeatures;
 
 class ZsClipLearnerTest {
   static ClipBackbone tiny;

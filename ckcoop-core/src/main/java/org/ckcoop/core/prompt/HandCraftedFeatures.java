@@ -1,4 +1,4 @@
-package org.ckcoop.baselines.zsclip;
+package org.ckcoop.core.prompt;
 
 import ai.djl.ndarray.NDManager;
 import java.util.ArrayList;
