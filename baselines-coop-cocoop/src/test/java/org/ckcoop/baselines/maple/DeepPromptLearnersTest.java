@@ -215,12 +215,6 @@ class DeepPromptLearnersTest {
   }
 
   private static NDArray pixels(NDManager m, long seed) {
-    int r = tiny.architecture().imageResolution();
-    SplittableRandom random = new SplittableRandom(seed);
-    float[] v = new float[B * 3 * r * r];
-    for (int i = 0; i < v.length; i++) {
-      v[i] = (float) random.nextGaussian();
-    }
-    return EngineArrays.of(m, v, new Shape(B, 3, r, r));
+    return ToyProblem.pixels(tiny, m, B, seed);
   }
 }
