@@ -6,6 +6,7 @@ import static org.assertj.core.data.Offset.offset;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -94,6 +95,86 @@ class PromptSrcLearnerTest {
         assertThat((double) aggregated[i]).isCloseTo(expected[i], offset(1e-5));
       }
       assertThat(learner.stateTensors().get("gpa.ctx").toFloatArray()).containsExactly(aggregated);
+    }
+  }
+
+  @Test
+  void aRunKilledInTheMiddleOfTheAggregationResumesToTheSameFinalState(@org.junit.jupiter.api.io.TempDir Path dir) {
+    PromptSrcSettings s = new PromptSrcSettings(4, 4, "a photo of a", 2, 2, 25, 10, 2.5, 1, TEMPLATES);
+    org.ckcoop.core.train.TrainSettings train = new org.ckcoop.core.train.TrainSettings(4, 4, true, 1, 8);
+    Map<String, float[]> uninterrupted = trainPixels(dir.resolve("whole"), s, train, false, -1);
+    // killed right after epoch 2's checkpoint (the sums of epochs 1-2 in it), then resumed
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> trainPixels(dir.resolve("killed"), s, train, false, 1))
+        .hasMessage("killed");
+    Map<String, float[]> resumed = trainPixels(dir.resolve("killed"), s, train, true, -1);
+    assertThat(resumed.keySet()).containsExactlyElementsOf(uninterrupted.keySet());
+    uninterrupted.forEach((name, values) -> assertThat(resumed.get(name)).as(name).containsExactly(values));
+  }
+
+  /** Trains PromptSRC on 12 random images from pixels; throws "killed" after epoch {@code killAfter} (0-based). */
+  private static Map<String, float[]> trainPixels(Path run, PromptSrcSettings s, org.ckcoop.core.train.TrainSettings train,
+      boolean resume, int killAfter) {
+    int r = tiny.architecture().imageResolution();
+    int n = 12;
+    org.ckcoop.core.train.TrainingData data = new org.ckcoop.core.train.TrainingData() {
+      @Override
+      public int size() {
+        return n;
+      }
+
+      @Override
+      public int featureWidth() {
+        return tiny.architecture().embedDim();
+      }
+
+      @Override
+      public int label(int i) {
+        return i % 3;
+      }
+
+      @Override
+      public void features(int i, int epoch, float[] target, int offset) {
+        throw new UnsupportedOperationException("pixels only");
+      }
+
+      @Override
+      public boolean hasPixels() {
+        return true;
+      }
+
+      @Override
+      public void pixels(int[] examples, int epoch, float[] target, int offset) {
+        for (int k = 0; k < examples.length; k++) {
+          SplittableRandom random = new SplittableRandom(31L * examples[k] + epoch);
+          for (int j = 0; j < 3 * r * r; j++) {
+            target[offset + k * 3 * r * r + j] = (float) random.nextGaussian();
+          }
+        }
+      }
+
+      @Override
+      public String identity() {
+        return "random-pixels-12";
+      }
+    };
+    java.util.List<org.ckcoop.core.train.TrainingListener> listeners = killAfter < 0 ? List.of()
+        : List.of(new org.ckcoop.core.train.TrainingListener() {
+          @Override
+          public void onEpochEnd(org.ckcoop.core.train.EpochSummary summary) {
+            if (summary.epoch() == killAfter) {
+              throw new IllegalStateException("killed");
+            }
+          }
+        });
+    org.ckcoop.core.train.RunProvenance provenance = new org.ckcoop.core.train.RunProvenance("promptsrc",
+        new java.util.TreeMap<>(Map.of("learner.name", "promptsrc")), "test-promptsrc", tiny.identity(), data.identity(),
+        1, org.ckcoop.core.train.RunProvenance.currentVersions());
+    try (PromptSrcLearner learner = promptsrc(ToyProblem.BASE, s)) {
+      new org.ckcoop.core.train.LearnerTrainer(ToyProblem.sgd(0.05), train).train(
+          new org.ckcoop.core.train.LearnerTrainer.Job(learner, tiny, data, run, provenance, resume, listeners));
+      Map<String, float[]> out = new LinkedHashMap<>();
+      learner.stateTensors().forEach((name, a) -> out.put(name, a.toFloatArray()));
+      return out;
     }
   }
 
