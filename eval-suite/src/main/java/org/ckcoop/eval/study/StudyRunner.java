@@ -81,6 +81,7 @@ public final class StudyRunner {
         new BackboneOptions(study.backbone().device(), Precision.FP32))) {
       FeatureStore store = new FeatureStore(study.cache(), backbone, study.backbone().batchSize());
       RunExecution execution = new RunExecution(study, backbone, store, data, listener);
+      checkLearners(study, runs, backbone, data);
       int position = 0;
       for (PlannedRun run : runs) {
         position++;
@@ -131,6 +132,36 @@ public final class StudyRunner {
     }
     listener.studyFinished(study, results);
     return List.copyOf(results);
+  }
+
+  /**
+   * Builds every variant's learner once per dataset it trains on, with all the dataset's class names
+   * (base and new), before the first run: a setting that does not fit the backbone (a prompt depth
+   * beyond its layers, a context that leaves no room for a class name) is reported for all variants
+   * at once, before an hour of training, not when that learner's first run comes up.
+   *
+   * @throws InputException listing every learner that cannot be built, naming variant and dataset
+   */
+  static void checkLearners(Study study, List<PlannedRun> runs, ClipBackbone backbone, StudyData data) {
+    java.util.Set<String> checked = new java.util.HashSet<>();
+    List<String> problems = new ArrayList<>();
+    for (PlannedRun run : runs) {
+      if (!checked.add(run.variant().label() + "\n" + run.dataset())) {
+        continue;
+      }
+      org.ckcoop.eval.data.DatasetSplits full = data.dataset(run.dataset());
+      try (org.ckcoop.core.learner.PromptLearner learner =
+          run.plan().newLearner(backbone, full.classNames(), full.template().text())) {
+        learner.classNames(); // built: its settings fit this backbone and these class names
+      } catch (InputException e) {
+        problems.add(run.variant().label() + " on " + full.name() + ": " + e.getMessage());
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new InputException(study.experimentFile(), problems.size() + " learner(s) cannot be built for the study's"
+          + " backbone and datasets, found before anything trained (nothing was written):\n  - "
+          + String.join("\n  - ", problems));
+    }
   }
 
   /** The name a diverged run's {@code run.json} gets when {@code --retry-diverged} moves it aside. */

@@ -68,6 +68,18 @@ class StudyCommandsTest {
   }
 
   @Test
+  void aLearnerThatCannotBeBuiltIsReportedBeforeTheFirstRunTrains() {
+    Path output = dir.resolve("results");
+    assertThat(run("run", "--config", experiment.toString(), "--output", output.toString(),
+        "--set", "study.learners=zsclip,maple", "--set", "learner.maple.prompt_depth=9")).isEqualTo(2);
+    assertThat(err.toString()).contains(": 1 learner(s) cannot be built for the study's backbone and datasets, found"
+        + " before anything trained (nothing was written):\n  - maple on shapes: learner.maple.prompt_depth: is 9 but"
+        + " the backbone's towers have 2 (text) and 2 (vision) layers; at most 2");
+    // zsclip comes first in the run list and would have finished before maple's run failed
+    assertThat(output.resolve("few-shot/zsclip/shapes/shots1/seed1/run.json")).doesNotExist();
+  }
+
+  @Test
   void sweepRunsEveryPointAndInputErrorsExitWithStatusTwo() {
     assertThat(run("sweep", "--config", experiment.toString(), "--vary", "train.eval_batch_size=2,3")).as(err.toString())
         .isZero();
