@@ -34,7 +34,7 @@ public final class CkCoOpPlugin extends AbstractModule implements LearnerPlugin 
 
     @Override
     public PromptLearner create(LearnerContext context) {
-      return new CkCoOpLearner(context, DictionaryStore.inCache());
+      return new CkCoOpLearner(context, DictionaryStore.in(context.cacheDirectory()));
     }
   }
 }

@@ -20,14 +20,15 @@ import org.ckcoop.dictionary.KMeans;
 import org.ckcoop.dictionary.KMeansOptions;
 import org.ckcoop.dictionary.KMeansProgress;
 import org.ckcoop.dictionary.QuantizedDictionary;
+import org.ckcoop.core.learner.LearnerContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The quantized dictionaries of backbones, cached on disk so that every run with the same backbone
  * and k-means options reuses one dictionary instead of recomputing it. Files live in
- * {@code <cache>/dictionaries/} (cache: {@code CKCOOP_CACHE}, else the system property
- * {@code ckcoop.cache}, else {@code ~/.cache/ckcoop}), named by a hash of the backbone identity and the
+ * {@code <cache>/dictionaries/} (cache: the study's {@code study.cache}, else {@code CKCOOP_CACHE}, else
+ * the system property {@code ckcoop.cache}, else {@code ~/.cache/ckcoop}), named by a hash of the backbone identity and the
  * options; their metadata is checked on every read and a corrupt or mismatching file is recomputed,
  * never used.
  */
@@ -41,14 +42,14 @@ public final class DictionaryStore {
     this.directory = directory;
   }
 
-  /** Returns the store in the configured cache folder. */
+  /** Returns the store in the default cache folder (no study: {@link LearnerContext#cacheDirectory()}). */
   public static DictionaryStore inCache() {
-    String env = System.getenv("CKCOOP_CACHE");
-    String property = System.getProperty("ckcoop.cache");
-    Path root = env != null && !env.isBlank() ? Path.of(env)
-        : property != null && !property.isBlank() ? Path.of(property)
-        : Path.of(System.getProperty("user.home"), ".cache", "ckcoop");
-    return new DictionaryStore(root.resolve("dictionaries"));
+    return in(LearnerContext.defaultCacheDirectory());
+  }
+
+  /** Returns the store under {@code cache}: {@code <cache>/dictionaries/}. */
+  public static DictionaryStore in(Path cache) {
+    return new DictionaryStore(cache.resolve("dictionaries"));
   }
 
   /**

@@ -61,7 +61,15 @@ public record RunPlan(
 
   /** Builds the learner for these class names (initialised from {@code train.seed}). */
   public PromptLearner newLearner(ClipBackbone backbone, List<String> classNames, String template) {
-    return factory.create(new LearnerContext(backbone, classNames, learnerSettings, template, train.seed()));
+    return newLearner(backbone, classNames, template, null);
+  }
+
+  /**
+   * As {@link #newLearner(ClipBackbone, List, String)}, with the study's cache folder for what the
+   * learner caches across runs (null: the default, see {@link LearnerContext#cacheDirectory()}).
+   */
+  public PromptLearner newLearner(ClipBackbone backbone, List<String> classNames, String template, Path cache) {
+    return factory.create(new LearnerContext(backbone, classNames, learnerSettings, template, train.seed(), cache));
   }
 
   /** Returns the run's provenance for training on {@code data} with {@code backbone}. */

@@ -92,7 +92,7 @@ final class RunExecution {
     DatasetSplits train = protocol == Protocol.BASE2NEW ? split.subsample(Subsample.BASE) : split.splits();
     List<RunResult.TestResult> tests = new ArrayList<>();
     boolean trains;
-    try (PromptLearner learner = plan.newLearner(backbone, train.classNames(), train.template().text())) {
+    try (PromptLearner learner = plan.newLearner(backbone, train.classNames(), train.template().text(), study.cache())) {
       trains = !learner.trainableParameters().isEmpty();
       if (trains) {
         TrainingData features = timer.features(() -> learner.usesCachedFeatures() ? trainingFeatures(run, train)
@@ -122,7 +122,8 @@ final class RunExecution {
           Map<String, FloatTensor> state = state(learner);
           for (String id : run.targets()) {
             DatasetSplits target = data.dataset(id);
-            try (PromptLearner transferred = plan.newLearner(backbone, target.classNames(), target.template().text())) {
+            try (PromptLearner transferred = plan.newLearner(backbone, target.classNames(), target.template().text(),
+                study.cache())) {
               transferred.loadState(state);
               tests.add(evaluate(run, timer, transferred, target, target, "all"));
             }

@@ -151,7 +151,7 @@ public final class StudyRunner {
       }
       org.ckcoop.eval.data.DatasetSplits full = data.dataset(run.dataset());
       try (org.ckcoop.core.learner.PromptLearner learner =
-          run.plan().newLearner(backbone, full.classNames(), full.template().text())) {
+          run.plan().newLearner(backbone, full.classNames(), full.template().text(), study.cache())) {
         learner.classNames(); // built: its settings fit this backbone and these class names
       } catch (InputException e) {
         problems.add(run.variant().label() + " on " + full.name() + ": " + e.getMessage());

@@ -145,6 +145,10 @@ class StudyCommandsTest {
         assertThat(r.tests().get(1).perClass()).containsOnlyKeys("River", "Sea or Lake");
       }
     }
+    // CK-CoOp's dictionary is cached under the study's cache folder, not the user's (issue 15, item 3)
+    try (var files = Files.list(dir.resolve("cache/dictionaries"))) {
+      assertThat(files.map(f -> f.getFileName().toString()).toList()).anyMatch(n -> n.startsWith("dcom-"));
+    }
     assertThat(run("report", "--results", output.toString())).as(err.toString()).isZero();
     String table = out.toString();
     // (the column order is still SectionAssembler's fixed list, then the others by name: issue 15)
