@@ -46,4 +46,9 @@ public record Linear(NDArray weight, NDArray bias) {
   public static NDArray view(NDManager step, NDArray array) {
     return array.get(step, new NDIndex("..."));
   }
+
+  /** Returns {@link #view views} of learner arrays on {@code step}, in order. */
+  public static java.util.List<NDArray> views(NDManager step, java.util.List<NDArray> arrays) {
+    return arrays.stream().map(a -> view(step, a)).toList();
+  }
 }

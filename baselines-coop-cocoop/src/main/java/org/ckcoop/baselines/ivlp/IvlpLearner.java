@@ -61,9 +61,7 @@ public class IvlpLearner extends DeepPromptLearner {
 
   @Override
   protected TextLayerPrompts textLayers(NDManager step) {
-    List<NDArray> layers = new ArrayList<>();
-    text.forEach(p -> layers.add(Linear.view(step, p)));
-    return new TextLayerPrompts(layers);
+    return new TextLayerPrompts(Linear.views(step, text));
   }
 
   @Override
@@ -71,8 +69,7 @@ public class IvlpLearner extends DeepPromptLearner {
     if (vision.isEmpty()) {
       return null;
     }
-    List<NDArray> deep = new ArrayList<>();
-    vision.subList(1, vision.size()).forEach(p -> deep.add(Linear.view(step, p)));
-    return new VisionLayerPrompts(Linear.view(step, vision.get(0)), deep);
+    return new VisionLayerPrompts(Linear.view(step, vision.get(0)),
+        Linear.views(step, vision.subList(1, vision.size())));
   }
 }

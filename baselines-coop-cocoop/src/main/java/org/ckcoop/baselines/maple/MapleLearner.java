@@ -67,9 +67,7 @@ public final class MapleLearner extends DeepPromptLearner {
 
   @Override
   protected TextLayerPrompts textLayers(NDManager step) {
-    List<NDArray> layers = new ArrayList<>();
-    compoundText.forEach(p -> layers.add(Linear.view(step, p)));
-    return new TextLayerPrompts(layers);
+    return new TextLayerPrompts(Linear.views(step, compoundText));
   }
 
   @Override
