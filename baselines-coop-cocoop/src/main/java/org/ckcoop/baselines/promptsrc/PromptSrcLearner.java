@@ -101,11 +101,7 @@ public final class PromptSrcLearner extends IvlpLearner {
       int embed = backbone.architecture().embedDim();
       double[] sum = new double[classes * embed];
       for (String template : templates) {
-        List<String> prompts = classNames().stream().map(c -> HandCraftedFeatures.prompt(template, c)).toList();
-        float[] f;
-        try (NDManager m = EngineRuntime.engine().newBaseManager(backbone.device())) {
-          f = backbone.encodeTokens(backbone.tokenize(m, prompts)).toFloatArray();
-        }
+        float[] f = HandCraftedFeatures.encode(backbone, classNames(), template);
         for (int i = 0; i < f.length; i++) {
           sum[i] += f[i];
         }

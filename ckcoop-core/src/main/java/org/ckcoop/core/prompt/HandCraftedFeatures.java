@@ -26,6 +26,37 @@ public final class HandCraftedFeatures {
   }
 
   /**
+   * Returns the frozen text features [C, embed] row-major (projected, not normalised) of one template's
+   * prompts, {@value #PROMPTS_PER_PASS} prompts per text-tower pass.
+   *
+   * @throws InputException naming the class when a prompt does not fit the context length
+   */
+  public static float[] encode(ClipBackbone backbone, List<String> classNames, String template) {
+    int embed = backbone.architecture().embedDim();
+    int context = backbone.architecture().contextLength();
+    int classes = classNames.size();
+    List<String> prompts = new ArrayList<>(classes);
+    for (String name : classNames) {
+      String prompt = prompt(template, name);
+      int tokens = backbone.tokenizer().encode(prompt).length + 2;
+      if (tokens > context) {
+        throw new InputException("class name '" + name + "'", "the prompt '" + prompt + "' needs " + tokens
+            + " tokens but the backbone's context length is " + context);
+      }
+      prompts.add(prompt);
+    }
+    float[] out = new float[classes * embed];
+    for (int from = 0; from < classes; from += PROMPTS_PER_PASS) {
+      int to = Math.min(classes, from + PROMPTS_PER_PASS);
+      try (NDManager m = EngineRuntime.engine().newBaseManager(backbone.device())) {
+        float[] features = backbone.encodeTokens(backbone.tokenize(m, prompts.subList(from, to))).toFloatArray();
+        System.arraycopy(features, 0, out, from * embed, features.length);
+      }
+    }
+    return out;
+  }
+
+  /**
    * Returns the unit-norm class features [C, embed] row-major.
    *
    * @param templates one or more templates, each with {@code {}}
@@ -36,31 +67,14 @@ public final class HandCraftedFeatures {
       throw new IllegalArgumentException("at least one template is needed");
     }
     int embed = backbone.architecture().embedDim();
-    int context = backbone.architecture().contextLength();
     int classes = classNames.size();
     double[] sum = new double[classes * embed];
     for (String template : templates) {
-      List<String> prompts = new ArrayList<>(classes);
-      for (String name : classNames) {
-        String prompt = prompt(template, name);
-        int tokens = backbone.tokenizer().encode(prompt).length + 2;
-        if (tokens > context) {
-          throw new InputException("class name '" + name + "'", "the prompt '" + prompt + "' needs " + tokens
-              + " tokens but the backbone's context length is " + context);
-        }
-        prompts.add(prompt);
-      }
-      for (int from = 0; from < classes; from += PROMPTS_PER_PASS) {
-        int to = Math.min(classes, from + PROMPTS_PER_PASS);
-        float[] features;
-        try (NDManager m = EngineRuntime.engine().newBaseManager(backbone.device())) {
-          features = backbone.encodeTokens(backbone.tokenize(m, prompts.subList(from, to))).toFloatArray();
-        }
-        for (int r = 0; r < to - from; r++) {
-          double norm = norm(features, r * embed, embed);
-          for (int j = 0; j < embed; j++) {
-            sum[(from + r) * embed + j] += features[r * embed + j] / norm;
-          }
+      float[] features = encode(backbone, classNames, template);
+      for (int r = 0; r < classes; r++) {
+        double norm = norm(features, r * embed, embed);
+        for (int j = 0; j < embed; j++) {
+          sum[r * embed + j] += features[r * embed + j] / norm;
         }
       }
     }
