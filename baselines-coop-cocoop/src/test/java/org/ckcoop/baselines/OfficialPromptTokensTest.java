@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.ckcoop.backbone.ClipBackbone;
-import org.ckcoop.backbone.EngineRuntime;
+import org.ckcoop.common.engine.EngineRuntime;
 import org.ckcoop.backbone.checkpoint.FloatTensor;
 import org.ckcoop.baselines.cocoop.CoCoOpLearner;
 import org.ckcoop.baselines.cocoop.CoCoOpSettings;

@@ -189,7 +189,7 @@ class PluginsAndConfigsTest {
     float[] ctx = learner.stateTensors().get("ctx").toFloatArray();
     if (learner instanceof CoCoOpLearner cocoop) {
       assertThat(name).isEqualTo("cocoop");
-      try (ai.djl.ndarray.NDManager m = org.ckcoop.backbone.EngineRuntime.engine().newBaseManager()) {
+      try (ai.djl.ndarray.NDManager m = org.ckcoop.common.engine.EngineRuntime.engine().newBaseManager()) {
         int n = images.length / 64;
         float[] shifted = cocoop.shiftedContext(m.create(images, new ai.djl.ndarray.types.Shape(n, 64))).toFloatArray();
         for (int b = 0; b < n; b++) {

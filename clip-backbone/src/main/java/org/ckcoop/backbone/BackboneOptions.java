@@ -1,5 +1,7 @@
 package org.ckcoop.backbone;
 
+import org.ckcoop.common.engine.EngineRuntime;
+
 import org.ckcoop.backbone.model.Precision;
 
 /**

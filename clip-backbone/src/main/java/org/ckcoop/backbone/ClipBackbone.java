@@ -1,5 +1,9 @@
 package org.ckcoop.backbone;
 
+import org.ckcoop.common.InputException;
+import org.ckcoop.common.engine.EngineRuntime;
+import org.ckcoop.common.engine.EngineArrays;
+
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;

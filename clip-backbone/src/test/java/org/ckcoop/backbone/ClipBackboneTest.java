@@ -1,5 +1,7 @@
 package org.ckcoop.backbone;
 
+import org.ckcoop.common.engine.EngineRuntime;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

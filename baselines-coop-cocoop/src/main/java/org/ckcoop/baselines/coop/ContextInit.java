@@ -3,7 +3,7 @@ package org.ckcoop.baselines.coop;
 import java.util.Collections;
 import java.util.SplittableRandom;
 import org.ckcoop.backbone.ClipBackbone;
-import org.ckcoop.backbone.InputException;
+import org.ckcoop.common.InputException;
 import org.ckcoop.core.prompt.ContextPrompts;
 
 /**

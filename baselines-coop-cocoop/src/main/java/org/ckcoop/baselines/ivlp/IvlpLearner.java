@@ -6,7 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import org.ckcoop.backbone.InputException;
+import org.ckcoop.common.InputException;
 import org.ckcoop.backbone.prompts.TextLayerPrompts;
 import org.ckcoop.backbone.prompts.VisionLayerPrompts;
 import org.ckcoop.baselines.deep.DeepPromptLearner;

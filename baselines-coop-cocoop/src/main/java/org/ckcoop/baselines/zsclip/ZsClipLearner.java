@@ -8,12 +8,12 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import org.ckcoop.backbone.ClipBackbone;
-import org.ckcoop.backbone.InputException;
+import org.ckcoop.common.InputException;
 import org.ckcoop.backbone.checkpoint.FloatTensor;
 import org.ckcoop.core.learner.StateTensors;
 import org.ckcoop.core.learner.LearnerContext;
 import org.ckcoop.core.learner.PromptLearner;
-import org.ckcoop.backbone.EngineArrays;
+import org.ckcoop.common.engine.EngineArrays;
 import org.ckcoop.core.learner.text.TextPromptLearner;
 import org.ckcoop.core.prompt.HandCraftedFeatures;
 

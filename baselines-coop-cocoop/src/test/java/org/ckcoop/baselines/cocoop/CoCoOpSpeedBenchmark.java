@@ -11,7 +11,7 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 import org.ckcoop.backbone.BackboneOptions;
 import org.ckcoop.backbone.ClipBackbone;
-import org.ckcoop.backbone.EngineRuntime;
+import org.ckcoop.common.engine.EngineRuntime;
 import org.ckcoop.backbone.checkpoint.Activation;
 import org.ckcoop.backbone.checkpoint.ClipArchitecture;
 import org.ckcoop.backbone.checkpoint.RandomCheckpoints;

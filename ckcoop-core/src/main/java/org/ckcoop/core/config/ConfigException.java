@@ -1,6 +1,6 @@
 package org.ckcoop.core.config;
 
-import org.ckcoop.backbone.InputException;
+import org.ckcoop.common.InputException;
 
 /**
  * A configuration that cannot be used: a missing or malformed file, a malformed {@code --set}, an

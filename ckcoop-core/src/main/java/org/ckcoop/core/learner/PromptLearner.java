@@ -57,7 +57,7 @@ public interface PromptLearner extends AutoCloseable {
   /**
    * Replaces the learned state with {@code tensors} (names and shapes as {@link #stateTensors()}).
    *
-   * @throws org.ckcoop.backbone.InputException naming the tensor when a name is missing or unknown or a
+   * @throws org.ckcoop.common.InputException naming the tensor when a name is missing or unknown or a
    *     shape differs
    */
   void loadState(Map<String, FloatTensor> tensors);

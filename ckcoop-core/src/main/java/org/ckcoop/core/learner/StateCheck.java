@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import org.ckcoop.backbone.InputException;
+import org.ckcoop.common.InputException;
 
 /**
  * Whether a learner's state and its optimiser's state are sane enough to keep: every value finite,

@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeSet;
-import org.ckcoop.backbone.InputException;
+import org.ckcoop.common.InputException;
 import org.ckcoop.backbone.checkpoint.FloatTensor;
 
 /**

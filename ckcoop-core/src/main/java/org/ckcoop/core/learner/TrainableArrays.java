@@ -3,7 +3,7 @@ package org.ckcoop.core.learner;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import org.ckcoop.backbone.EngineArrays;
+import org.ckcoop.common.engine.EngineArrays;
 
 /**
  * Creating and overwriting a learner's trainable arrays safely: their memory belongs to the engine,

@@ -6,8 +6,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.ckcoop.backbone.EngineArrays;
-import org.ckcoop.backbone.EngineRuntime;
+import org.ckcoop.common.engine.EngineArrays;
+import org.ckcoop.common.engine.EngineRuntime;
 
 /**
  * AdamW with PyTorch's semantics, on the parameters' device: decoupled weight decay

@@ -7,8 +7,8 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.ckcoop.backbone.EngineArrays;
-import org.ckcoop.backbone.EngineRuntime;
+import org.ckcoop.common.engine.EngineArrays;
+import org.ckcoop.common.engine.EngineRuntime;
 
 /**
  * An optimiser's per-parameter arrays (momentum, moments) on one device, in a manager of their own:

@@ -5,8 +5,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.Map;
-import org.ckcoop.backbone.EngineArrays;
-import org.ckcoop.backbone.EngineRuntime;
+import org.ckcoop.common.engine.EngineArrays;
+import org.ckcoop.common.engine.EngineRuntime;
 
 /**
  * Stochastic gradient descent with PyTorch's semantics (as CoOp uses it through Dassl), on the

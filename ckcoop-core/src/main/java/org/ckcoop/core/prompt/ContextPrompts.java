@@ -7,10 +7,10 @@ import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
 import java.util.List;
 import org.ckcoop.backbone.ClipBackbone;
-import org.ckcoop.backbone.EngineRuntime;
-import org.ckcoop.backbone.InputException;
+import org.ckcoop.common.engine.EngineRuntime;
+import org.ckcoop.common.InputException;
 import org.ckcoop.backbone.text.ClipTokenizer;
-import org.ckcoop.backbone.EngineArrays;
+import org.ckcoop.common.engine.EngineArrays;
 
 /**
  * The fixed part of CoOp-style soft prompts for a list of classes, and the placement of learned

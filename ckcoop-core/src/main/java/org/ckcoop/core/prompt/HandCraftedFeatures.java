@@ -4,8 +4,8 @@ import ai.djl.ndarray.NDManager;
 import java.util.ArrayList;
 import java.util.List;
 import org.ckcoop.backbone.ClipBackbone;
-import org.ckcoop.backbone.EngineRuntime;
-import org.ckcoop.backbone.InputException;
+import org.ckcoop.common.engine.EngineRuntime;
+import org.ckcoop.common.InputException;
 
 /**
  * Text features of hand-crafted prompts, as CoOp's zero-shot trainers compute them: per template,

@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.ckcoop.backbone.ClipBackbone;
-import org.ckcoop.backbone.InputException;
+import org.ckcoop.common.InputException;
 import org.ckcoop.core.classify.Accuracy;
 import org.ckcoop.core.classify.PromptClassifier;
 import org.ckcoop.core.config.ConfigSection;

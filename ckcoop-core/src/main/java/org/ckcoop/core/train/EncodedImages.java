@@ -13,12 +13,12 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.ckcoop.backbone.ClipBackbone;
-import org.ckcoop.backbone.EngineRuntime;
-import org.ckcoop.backbone.InputException;
+import org.ckcoop.common.engine.EngineRuntime;
+import org.ckcoop.common.InputException;
 import org.ckcoop.backbone.image.ChannelNormalization;
 import org.ckcoop.backbone.image.ClipPreprocessor;
 import org.ckcoop.backbone.image.TrainAugmentation;
-import org.ckcoop.backbone.EngineArrays;
+import org.ckcoop.common.engine.EngineArrays;
 
 /**
  * Training examples read from image files and encoded by the frozen image tower when the trainer asks

@@ -22,8 +22,8 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import org.ckcoop.backbone.ClipBackbone;
-import org.ckcoop.backbone.EngineRuntime;
-import org.ckcoop.backbone.InputException;
+import org.ckcoop.common.engine.EngineRuntime;
+import org.ckcoop.common.InputException;
 import org.ckcoop.backbone.checkpoint.FloatTensor;
 import org.ckcoop.backbone.safetensors.SafetensorsFile;
 import org.ckcoop.backbone.safetensors.SafetensorsWriter;
@@ -36,7 +36,7 @@ import org.ckcoop.core.optim.LearningRateSchedule;
 import org.ckcoop.core.optim.Optimizer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.ckcoop.backbone.EngineArrays;
+import org.ckcoop.common.engine.EngineArrays;
 
 /**
  * Trains any {@link PromptLearner} on labelled image features with one recipe, so that a comparison

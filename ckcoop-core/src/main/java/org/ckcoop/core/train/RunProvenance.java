@@ -5,8 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import org.ckcoop.backbone.EngineRuntime;
-import org.ckcoop.backbone.ProjectVersion;
+import org.ckcoop.common.engine.EngineRuntime;
+import org.ckcoop.common.ProjectVersion;
 
 /**
  * Everything needed to repeat a run and to know what produced a result: the fully resolved config

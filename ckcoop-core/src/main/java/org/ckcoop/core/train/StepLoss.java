@@ -8,7 +8,7 @@ import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.ckcoop.backbone.EngineArrays;
+import org.ckcoop.common.engine.EngineArrays;
 import org.ckcoop.core.learner.GradientShaping;
 import org.ckcoop.core.learner.LearnerBatch;
 import org.ckcoop.core.learner.PromptLearner;

@@ -2,7 +2,7 @@ package org.ckcoop.core.train;
 
 import java.nio.file.Path;
 import java.util.Optional;
-import org.ckcoop.backbone.InputException;
+import org.ckcoop.common.InputException;
 
 /**
  * Training diverged: the loss or a gradient became NaN or infinite, or the learner's state or

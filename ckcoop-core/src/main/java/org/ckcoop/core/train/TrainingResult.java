@@ -1,12 +1,12 @@
 package org.ckcoop.core.train;
 
-import org.ckcoop.backbone.files.AtomicWrite;
+import org.ckcoop.common.files.AtomicWrite;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-import org.ckcoop.backbone.InputException;
+import org.ckcoop.common.InputException;
 
 /**
  * The outcome of training: the per-epoch history, the learner state file, and the provenance.

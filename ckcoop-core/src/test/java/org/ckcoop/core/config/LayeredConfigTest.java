@@ -10,7 +10,7 @@ import static org.ckcoop.core.config.TestSections.write;
 
 import java.nio.file.Path;
 import java.util.List;
-import org.ckcoop.backbone.InputException;
+import org.ckcoop.common.InputException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

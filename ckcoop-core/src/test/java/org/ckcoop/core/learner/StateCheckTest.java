@@ -8,7 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.ckcoop.backbone.InputException;
+import org.ckcoop.common.InputException;
 import org.ckcoop.backbone.checkpoint.FloatTensor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

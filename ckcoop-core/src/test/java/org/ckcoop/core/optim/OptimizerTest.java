@@ -9,8 +9,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.Map;
 import java.util.SplittableRandom;
-import org.ckcoop.backbone.EngineArrays;
-import org.ckcoop.backbone.EngineRuntime;
+import org.ckcoop.common.engine.EngineArrays;
+import org.ckcoop.common.engine.EngineRuntime;
 import org.junit.jupiter.api.Test;
 
 /** The device optimisers: PyTorch's semantics, equal to the Java references, exact state round trips. */

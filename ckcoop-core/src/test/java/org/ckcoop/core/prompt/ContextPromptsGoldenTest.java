@@ -14,7 +14,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import org.ckcoop.backbone.ClipBackbone;
-import org.ckcoop.backbone.EngineRuntime;
+import org.ckcoop.common.engine.EngineRuntime;
 import org.ckcoop.core.fixture.TinyBackbones;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -154,7 +154,7 @@ class ContextPromptsGoldenTest {
     String tooLong = "cat " + fits;
     org.assertj.core.api.Assertions.assertThatThrownBy(
             () -> ContextPrompts.build(backbone, List.of("ok", tooLong), "X X X X", 4, ClassTokenPosition.END))
-        .isInstanceOf(org.ckcoop.backbone.InputException.class)
+        .isInstanceOf(org.ckcoop.common.InputException.class)
         .hasMessageContaining("class name '" + tooLong + "': its prompt needs 78 tokens")
         .hasMessageContaining("context length is 77");
   }

@@ -8,7 +8,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.List;
 import org.ckcoop.backbone.ClipBackbone;
-import org.ckcoop.backbone.EngineRuntime;
+import org.ckcoop.common.engine.EngineRuntime;
 import org.ckcoop.core.fixture.TinyBackbones;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -10,7 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.ckcoop.backbone.ClipBackbone;
-import org.ckcoop.backbone.EngineRuntime;
+import org.ckcoop.common.engine.EngineRuntime;
 import org.ckcoop.backbone.safetensors.SafetensorsFile;
 import org.ckcoop.core.classify.Accuracy;
 import org.ckcoop.core.classify.PromptClassifier;
@@ -350,7 +350,7 @@ class LearnerTrainerTest {
     }
     try (PromptLearner learner = ToyTraining.learner(backbone, 1)) {
       assertThatThrownBy(() -> trainer.train(ToyTraining.job(learner, backbone, data, run, 1, true, List.of())))
-          .isInstanceOf(org.ckcoop.backbone.InputException.class)
+          .isInstanceOf(org.ckcoop.common.InputException.class)
           .hasMessage(file + ": tensor 'learner.ctx' holds 1 non-finite value (the first, NaN, at index 5 of "
               + 4 * backbone.architecture().text().width() + "); a poisoned state is never loaded"
               + " (retrain, or resume from an earlier checkpoint)");

@@ -1,7 +1,7 @@
 package org.ckcoop.backbone.checkpoint;
 
 import java.nio.file.Path;
-import org.ckcoop.backbone.InputException;
+import org.ckcoop.common.InputException;
 
 /**
  * A checkpoint that cannot be used: a missing or unexpected tensor, a shape that disagrees with the

@@ -48,7 +48,7 @@ public interface CheckpointLayout {
       case "huggingface", "hf" -> new HuggingFaceLayout();
       case "openai", "open_clip" -> new OpenAiLayout(true);
       case "openai-noconfig" -> new OpenAiLayout(false);
-      default -> throw new org.ckcoop.backbone.InputException(
+      default -> throw new org.ckcoop.common.InputException(
           "unknown checkpoint layout '" + name + "' (known: huggingface, openai, openai-noconfig)");
     };
   }

@@ -79,7 +79,7 @@ public record ClipArchitecture(
       case "vit-b-16" -> vitB16();
       case "vit-l-14" -> vitL14();
       case "tiny" -> tiny(tinyVocabSize);
-      default -> throw new org.ckcoop.backbone.InputException(
+      default -> throw new org.ckcoop.common.InputException(
           "unknown architecture preset '" + name + "' (known: vit-b-32, vit-b-16, vit-l-14, tiny)");
     };
   }

@@ -1,6 +1,6 @@
 package org.ckcoop.backbone.checkpoint;
 
-import org.ckcoop.backbone.files.AtomicWrite;
+import org.ckcoop.common.files.AtomicWrite;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;

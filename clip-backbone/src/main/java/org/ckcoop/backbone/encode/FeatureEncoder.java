@@ -8,10 +8,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.function.IntConsumer;
 import org.ckcoop.backbone.ClipBackbone;
-import org.ckcoop.backbone.EngineRuntime;
+import org.ckcoop.common.engine.EngineRuntime;
 import org.ckcoop.backbone.image.ChannelNormalization;
 import org.ckcoop.backbone.image.ClipPreprocessor;
-import org.ckcoop.backbone.EngineArrays;
+import org.ckcoop.common.engine.EngineArrays;
 
 /**
  * Encodes image files and texts through a backbone in batches. Each batch runs in its own NDManager,

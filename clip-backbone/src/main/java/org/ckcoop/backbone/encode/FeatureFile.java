@@ -7,8 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.ckcoop.backbone.ClipBackbone;
-import org.ckcoop.backbone.EngineRuntime;
-import org.ckcoop.backbone.ProjectVersion;
+import org.ckcoop.common.engine.EngineRuntime;
+import org.ckcoop.common.ProjectVersion;
 import org.ckcoop.backbone.safetensors.SafetensorsWriter;
 import org.ckcoop.backbone.safetensors.StorageType;
 

@@ -1,6 +1,6 @@
 package org.ckcoop.backbone.image;
 
-import org.ckcoop.backbone.InputException;
+import org.ckcoop.common.InputException;
 
 /**
  * An image that cannot be read or decoded: a missing file, an unsupported or unrecognised format,

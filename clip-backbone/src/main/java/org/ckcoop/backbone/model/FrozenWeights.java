@@ -6,7 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.Map;
 import org.ckcoop.backbone.checkpoint.FloatTensor;
-import org.ckcoop.backbone.EngineArrays;
+import org.ckcoop.common.engine.EngineArrays;
 
 /**
  * Uploads canonical checkpoint weights to one NDManager on the backbone's device, as arrays that

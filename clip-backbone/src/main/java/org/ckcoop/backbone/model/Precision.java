@@ -17,7 +17,7 @@ public enum Precision {
     try {
       return valueOf(text.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new org.ckcoop.backbone.InputException("unknown precision '" + text + "' (allowed: fp32, fp16)");
+      throw new org.ckcoop.common.InputException("unknown precision '" + text + "' (allowed: fp32, fp16)");
     }
   }
 }

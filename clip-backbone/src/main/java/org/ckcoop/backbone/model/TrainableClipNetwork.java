@@ -9,11 +9,11 @@ import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.ckcoop.backbone.EngineRuntime;
+import org.ckcoop.common.engine.EngineRuntime;
 import org.ckcoop.backbone.checkpoint.ClipArchitecture;
 import org.ckcoop.backbone.checkpoint.ClipCheckpoint;
 import org.ckcoop.backbone.checkpoint.FloatTensor;
-import org.ckcoop.backbone.EngineArrays;
+import org.ckcoop.common.engine.EngineArrays;
 
 /**
  * CLIP with every weight trainable, for contrastive pretraining: the same towers as the frozen

@@ -7,7 +7,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.ckcoop.backbone.checkpoint.FloatTensor;
-import org.ckcoop.backbone.EngineArrays;
+import org.ckcoop.common.engine.EngineArrays;
 
 /**
  * Uploads canonical checkpoint weights as F32 leaves that require gradients, one leaf per canonical

@@ -1,7 +1,7 @@
 package org.ckcoop.backbone.safetensors;
 
 import java.nio.file.Path;
-import org.ckcoop.backbone.InputException;
+import org.ckcoop.common.InputException;
 
 /** A safetensors file that cannot be read or written; the message names the file and the problem. */
 public class SafetensorsException extends InputException {

@@ -1,7 +1,7 @@
 package org.ckcoop.backbone.text;
 
 import java.nio.file.Path;
-import org.ckcoop.backbone.InputException;
+import org.ckcoop.common.InputException;
 
 /**
  * A tokenizer vocabulary that cannot be read, written or used; the message names the file (or

@@ -1,6 +1,6 @@
 package org.ckcoop.backbone.text;
 
-import org.ckcoop.backbone.files.AtomicWrite;
+import org.ckcoop.common.files.AtomicWrite;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import org.ckcoop.backbone.EngineRuntime;
+import org.ckcoop.common.engine.EngineRuntime;
 import org.ckcoop.backbone.GoldenFixtures;
 import org.ckcoop.backbone.checkpoint.CheckpointLayout;
 import org.ckcoop.backbone.checkpoint.ClipCheckpoint;

@@ -18,7 +18,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.IntStream;
-import org.ckcoop.backbone.InputException;
+import org.ckcoop.common.InputException;
 import org.ckcoop.backbone.image.ImageDecoder;
 import org.ckcoop.backbone.image.RgbImage;
 import org.ckcoop.world.render.RenderStyle;

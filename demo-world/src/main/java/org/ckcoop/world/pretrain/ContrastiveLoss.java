@@ -2,7 +2,7 @@ package org.ckcoop.world.pretrain;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
-import org.ckcoop.backbone.EngineArrays;
+import org.ckcoop.common.engine.EngineArrays;
 
 /**
  * CLIP's symmetric InfoNCE loss over a batch of matching (image, text) pairs: the logits are

@@ -11,8 +11,8 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import org.ckcoop.backbone.EngineRuntime;
-import org.ckcoop.backbone.EngineArrays;
+import org.ckcoop.common.engine.EngineRuntime;
+import org.ckcoop.common.engine.EngineArrays;
 
 /**
  * AdamW with PyTorch's semantics (decoupled weight decay, bias-corrected moments):

@@ -3,7 +3,7 @@ package org.ckcoop.world.pretrain;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
-import org.ckcoop.backbone.InputException;
+import org.ckcoop.common.InputException;
 import org.ckcoop.backbone.checkpoint.Activation;
 import org.ckcoop.backbone.checkpoint.ClipArchitecture;
 import org.ckcoop.backbone.checkpoint.TowerShape;

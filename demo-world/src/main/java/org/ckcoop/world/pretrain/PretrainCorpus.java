@@ -3,7 +3,7 @@ package org.ckcoop.world.pretrain;
 import java.util.List;
 import java.util.ServiceLoader;
 import java.util.stream.Collectors;
-import org.ckcoop.backbone.InputException;
+import org.ckcoop.common.InputException;
 import org.ckcoop.world.CaptionedImages;
 
 /**

@@ -1,6 +1,6 @@
 package org.ckcoop.world.pretrain;
 
-import org.ckcoop.backbone.files.AtomicWrite;
+import org.ckcoop.common.files.AtomicWrite;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -10,9 +10,9 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
-import org.ckcoop.backbone.EngineRuntime;
-import org.ckcoop.backbone.InputException;
-import org.ckcoop.backbone.ProjectVersion;
+import org.ckcoop.common.engine.EngineRuntime;
+import org.ckcoop.common.InputException;
+import org.ckcoop.common.ProjectVersion;
 import org.ckcoop.backbone.checkpoint.ClipArchitecture;
 
 /**

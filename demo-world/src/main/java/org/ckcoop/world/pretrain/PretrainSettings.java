@@ -3,7 +3,7 @@ package org.ckcoop.world.pretrain;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import org.ckcoop.backbone.InputException;
+import org.ckcoop.common.InputException;
 
 /**
  * Everything that decides a pretraining run. Two runs with the same settings on the same machine

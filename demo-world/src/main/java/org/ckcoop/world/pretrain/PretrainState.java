@@ -5,7 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.ckcoop.backbone.InputException;
+import org.ckcoop.common.InputException;
 import org.ckcoop.backbone.checkpoint.FloatTensor;
 import org.ckcoop.backbone.safetensors.SafetensorsException;
 import org.ckcoop.backbone.safetensors.SafetensorsFile;

@@ -24,8 +24,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.ckcoop.backbone.ClipBackbone;
-import org.ckcoop.backbone.EngineRuntime;
-import org.ckcoop.backbone.InputException;
+import org.ckcoop.common.engine.EngineRuntime;
+import org.ckcoop.common.InputException;
 import org.ckcoop.backbone.checkpoint.CheckpointLayout;
 import org.ckcoop.backbone.checkpoint.ClipArchitecture;
 import org.ckcoop.backbone.checkpoint.ClipCheckpoint;
@@ -38,7 +38,7 @@ import org.ckcoop.backbone.text.BpeTrainer;
 import org.ckcoop.backbone.text.BpeVocabulary;
 import org.ckcoop.backbone.text.ClipTokenizer;
 import org.ckcoop.world.CaptionedImages;
-import org.ckcoop.backbone.EngineArrays;
+import org.ckcoop.common.engine.EngineArrays;
 
 /**
  * Contrastive pretraining of a mini-CLIP from scratch, as in CLIP: a BPE vocabulary learnt from the

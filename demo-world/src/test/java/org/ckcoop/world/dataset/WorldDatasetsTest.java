@@ -14,7 +14,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.ckcoop.backbone.InputException;
+import org.ckcoop.common.InputException;
 import org.ckcoop.world.render.RenderStyle;
 import org.ckcoop.world.render.Scene;
 import org.junit.jupiter.api.Test;

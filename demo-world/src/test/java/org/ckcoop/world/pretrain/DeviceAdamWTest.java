@@ -11,8 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
-import org.ckcoop.backbone.EngineArrays;
-import org.ckcoop.backbone.EngineRuntime;
+import org.ckcoop.common.engine.EngineArrays;
+import org.ckcoop.common.engine.EngineRuntime;
 import org.ckcoop.core.optim.AdamW;
 import org.junit.jupiter.api.Test;
 

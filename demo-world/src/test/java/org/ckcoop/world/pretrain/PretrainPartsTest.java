@@ -12,7 +12,7 @@ import org.ckcoop.backbone.checkpoint.ClipCheckpoint;
 import org.ckcoop.backbone.checkpoint.FloatTensor;
 import org.ckcoop.backbone.image.ClipPreprocessor;
 import org.ckcoop.backbone.text.ClipTokenizer;
-import org.ckcoop.backbone.EngineRuntime;
+import org.ckcoop.common.engine.EngineRuntime;
 import org.ckcoop.world.CaptionedImages;
 import org.junit.jupiter.api.Test;
 

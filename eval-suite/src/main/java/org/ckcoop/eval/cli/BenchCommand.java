@@ -12,7 +12,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.ckcoop.backbone.BackboneOptions;
 import org.ckcoop.backbone.ClipBackbone;
-import org.ckcoop.backbone.EngineRuntime;
+import org.ckcoop.common.engine.EngineRuntime;
 import org.ckcoop.backbone.checkpoint.ClipArchitecture;
 import org.ckcoop.backbone.checkpoint.RandomCheckpoints;
 import org.ckcoop.backbone.checkpoint.RandomWeights;

@@ -1,7 +1,7 @@
 package org.ckcoop.eval.cli;
 
-import org.ckcoop.backbone.InputException;
-import org.ckcoop.backbone.ProjectVersion;
+import org.ckcoop.common.InputException;
+import org.ckcoop.common.ProjectVersion;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

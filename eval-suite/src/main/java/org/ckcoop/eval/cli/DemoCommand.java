@@ -9,7 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
-import org.ckcoop.backbone.InputException;
+import org.ckcoop.common.InputException;
 import org.ckcoop.core.config.LayeredConfig;
 import org.ckcoop.eval.report.Report;
 import org.ckcoop.eval.report.ReportFiles;

@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
-import org.ckcoop.backbone.InputException;
+import org.ckcoop.common.InputException;
 
 /** The images of a folder as the commands read them: PNG and JPEG files, sorted by file name. */
 final class ImageFolder {

@@ -13,11 +13,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.ckcoop.backbone.BackboneOptions;
-import org.ckcoop.backbone.InputException;
+import org.ckcoop.common.InputException;
 import org.ckcoop.backbone.checkpoint.FloatTensor;
 import org.ckcoop.backbone.ClipBackbone;
-import org.ckcoop.backbone.EngineRuntime;
-import org.ckcoop.backbone.ProjectVersion;
+import org.ckcoop.common.engine.EngineRuntime;
+import org.ckcoop.common.ProjectVersion;
 import org.ckcoop.backbone.encode.FeatureEncoder;
 import org.ckcoop.backbone.model.Precision;
 import org.ckcoop.backbone.safetensors.SafetensorsWriter;
@@ -37,7 +37,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-import org.ckcoop.backbone.EngineArrays;
+import org.ckcoop.common.engine.EngineArrays;
 
 /**
  * {@code ckcoop predict}: classifies images into any class list with a saved learner state (or

@@ -4,7 +4,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.ckcoop.backbone.InputException;
+import org.ckcoop.common.InputException;
 import org.ckcoop.eval.report.Metric;
 import org.ckcoop.eval.report.PublishedNumbers;
 import org.ckcoop.eval.report.Report;

@@ -1,6 +1,6 @@
 package org.ckcoop.eval.data;
 
-import org.ckcoop.backbone.InputException;
+import org.ckcoop.common.InputException;
 
 /**
  * A dataset or split that cannot be used: a missing folder or file, a malformed split file, an entry

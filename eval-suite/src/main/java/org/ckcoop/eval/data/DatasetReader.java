@@ -12,7 +12,7 @@ import java.util.List;
  * <p>{@link #read} checks everything a run needs before any training starts: that files and folders
  * exist, that split files are well formed, that labels and class names agree across entries and with
  * the class list, and that every listed image is on disk. What is wrong throws
- * {@link DatasetException} (an {@link org.ckcoop.backbone.InputException}) naming the file and entry.
+ * {@link DatasetException} (an {@link org.ckcoop.common.InputException}) naming the file and entry.
  */
 public interface DatasetReader {
 

@@ -13,7 +13,7 @@
  * {@link org.ckcoop.eval.data.ClassNameCleaning}. A reader returns
  * {@link org.ckcoop.eval.data.DatasetSplits} only after checking everything a run needs, so a bad
  * dataset fails before any training starts, with a {@link org.ckcoop.eval.data.DatasetException} (an
- * {@link org.ckcoop.backbone.InputException}) whose message starts with the file and entry: missing
+ * {@link org.ckcoop.common.InputException}) whose message starts with the file and entry: missing
  * images ({@link org.ckcoop.eval.data.MissingImagesException}: how many, the first few, the split
  * file), a malformed split file (which entry, what was expected), a label whose class name disagrees
  * with another entry, a val or test class that is not a training class, labels that do not form a

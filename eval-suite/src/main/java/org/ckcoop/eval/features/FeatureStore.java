@@ -19,9 +19,9 @@ import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.function.IntConsumer;
 import org.ckcoop.backbone.ClipBackbone;
-import org.ckcoop.backbone.EngineRuntime;
-import org.ckcoop.backbone.InputException;
-import org.ckcoop.backbone.ProjectVersion;
+import org.ckcoop.common.engine.EngineRuntime;
+import org.ckcoop.common.InputException;
+import org.ckcoop.common.ProjectVersion;
 import org.ckcoop.backbone.encode.FeatureEncoder;
 import org.ckcoop.backbone.image.ChannelNormalization;
 import org.ckcoop.backbone.image.TrainAugmentation;
@@ -32,7 +32,7 @@ import org.ckcoop.backbone.safetensors.StorageType;
 import org.ckcoop.backbone.safetensors.TensorEntry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.ckcoop.backbone.EngineArrays;
+import org.ckcoop.common.engine.EngineArrays;
 
 /**
  * Frozen image features of one backbone, computed once per image list and view and reused from

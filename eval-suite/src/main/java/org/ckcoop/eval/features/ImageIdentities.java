@@ -11,7 +11,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.ckcoop.backbone.InputException;
+import org.ckcoop.common.InputException;
 
 /**
  * The identity of an image file: the SHA-256 of its bytes, so the same image has the same identity

@@ -2,7 +2,7 @@ package org.ckcoop.eval.report;
 
 import java.util.Arrays;
 import java.util.Locale;
-import org.ckcoop.backbone.InputException;
+import org.ckcoop.common.InputException;
 import org.ckcoop.eval.result.RunResult;
 
 /** Which accuracy of a test result the report aggregates. */

@@ -21,7 +21,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
-import org.ckcoop.backbone.InputException;
+import org.ckcoop.common.InputException;
 import org.ckcoop.eval.report.ReportSection.Comparison;
 import org.ckcoop.eval.report.ReportSection.Key;
 import org.ckcoop.eval.report.ReportSection.Variant;

@@ -2,7 +2,7 @@ package org.ckcoop.eval.report;
 
 import java.util.Arrays;
 import java.util.Locale;
-import org.ckcoop.backbone.InputException;
+import org.ckcoop.common.InputException;
 
 /** How a report table is turned: learners (variants) as columns, or as rows. */
 public enum TableLayout {

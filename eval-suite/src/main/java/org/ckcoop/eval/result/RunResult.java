@@ -1,6 +1,6 @@
 package org.ckcoop.eval.result;
 
-import org.ckcoop.backbone.files.AtomicWrite;
+import org.ckcoop.common.files.AtomicWrite;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import org.ckcoop.backbone.InputException;
+import org.ckcoop.common.InputException;
 import org.ckcoop.core.train.RunProvenance;
 
 /**

@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.IntConsumer;
 import org.ckcoop.backbone.ClipBackbone;
-import org.ckcoop.backbone.InputException;
+import org.ckcoop.common.InputException;
 import org.ckcoop.backbone.checkpoint.FloatTensor;
 import org.ckcoop.core.classify.Accuracy;
 import org.ckcoop.core.classify.PromptClassifier;

@@ -9,7 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Optional;
-import org.ckcoop.backbone.InputException;
+import org.ckcoop.common.InputException;
 
 /**
  * Exclusive ownership of a run folder while a run works in it: an OS file lock on {@code <folder>/.lock}

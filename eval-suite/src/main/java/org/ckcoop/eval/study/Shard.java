@@ -1,7 +1,7 @@
 package org.ckcoop.eval.study;
 
 import java.util.List;
-import org.ckcoop.backbone.InputException;
+import org.ckcoop.common.InputException;
 
 /**
  * A deterministic slice of a study's run list, so a job array (SLURM {@code --array}, a Kubernetes

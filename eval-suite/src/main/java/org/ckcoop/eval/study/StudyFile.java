@@ -13,7 +13,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
-import org.ckcoop.backbone.InputException;
+import org.ckcoop.common.InputException;
 import org.ckcoop.core.config.ConfigException;
 import org.ckcoop.core.config.ConfigSchema;
 import org.ckcoop.core.config.ConfigSection;

@@ -15,7 +15,7 @@ import java.util.Set;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
-import org.ckcoop.backbone.InputException;
+import org.ckcoop.common.InputException;
 import org.ckcoop.backbone.image.ImageDecoder;
 import org.ckcoop.eval.data.DatasetSplits;
 import org.ckcoop.eval.data.Datum;

@@ -9,7 +9,7 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 import org.ckcoop.backbone.BackboneOptions;
 import org.ckcoop.backbone.ClipBackbone;
-import org.ckcoop.backbone.InputException;
+import org.ckcoop.common.InputException;
 import org.ckcoop.backbone.model.Precision;
 import org.ckcoop.backbone.safetensors.SafetensorsFile;
 import org.ckcoop.core.train.LearnerTrainer;

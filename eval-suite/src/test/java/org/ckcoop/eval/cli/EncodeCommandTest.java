@@ -9,7 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.ckcoop.backbone.ClipBackbone;
-import org.ckcoop.backbone.EngineRuntime;
+import org.ckcoop.common.engine.EngineRuntime;
 import org.ckcoop.backbone.checkpoint.CheckpointLayout;
 import org.ckcoop.backbone.checkpoint.RandomCheckpoints;
 import org.ckcoop.backbone.encode.FeatureFile;

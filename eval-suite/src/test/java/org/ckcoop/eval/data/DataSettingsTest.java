@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.util.List;
-import org.ckcoop.backbone.InputException;
+import org.ckcoop.common.InputException;
 import org.ckcoop.core.config.ConfigException;
 import org.ckcoop.core.config.ConfigSchema;
 import org.ckcoop.core.config.LayeredConfig;

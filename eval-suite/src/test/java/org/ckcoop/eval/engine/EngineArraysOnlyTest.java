@@ -39,7 +39,7 @@ class EngineArraysOnlyTest {
   /** Number-taking operations that reach the engine natively, without a Java-backed scalar. */
   private static final Set<String> NATIVE_NUMBER_OPERATIONS = Set.of("clip");
   private static final Map<String, String> ALLOWED = Map.of(
-      "org/ckcoop/backbone/EngineArrays", "the one helper: copies Java data into engine-owned memory at once",
+      "org/ckcoop/common/engine/EngineArrays", "the one helper: copies Java data into engine-owned memory at once",
       "org/ckcoop/kronecker/KroneckerInit", "pure module without the backbone: duplicates into engine memory itself",
       "org/ckcoop/dictionary/KMeans", "pure module without the backbone: k-means never runs under a gradient collector",
       "org/ckcoop/dictionary/QuantizedDictionary", "pure module without the backbone: duplicates into engine memory itself");
@@ -61,7 +61,7 @@ class EngineArraysOnlyTest {
     });
     assertThat(scanned).containsAll(ONE_CLASS_PER_MODULE);
     assertThat(violations)
-        .as("use org.ckcoop.backbone.EngineArrays (of, scalar, overwrite) instead of these calls")
+        .as("use org.ckcoop.common.engine.EngineArrays (of, scalar, overwrite) instead of these calls")
         .isEmpty();
   }
 

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.google.inject.AbstractModule;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.ckcoop.backbone.InputException;
+import org.ckcoop.common.InputException;
 import org.ckcoop.core.learner.PromptLearnerFactory;
 import org.ckcoop.core.plugin.LearnerBindings;
 import org.ckcoop.core.plugin.LearnerRegistry;

@@ -15,7 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.ckcoop.backbone.InputException;
+import org.ckcoop.common.InputException;
 import org.ckcoop.eval.report.ReportSection.Key;
 import org.ckcoop.eval.result.RunResult;
 import org.junit.jupiter.api.Test;

@@ -10,7 +10,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.ckcoop.backbone.InputException;
+import org.ckcoop.common.InputException;
 import org.ckcoop.backbone.checkpoint.ClipArchitecture;
 import org.ckcoop.eval.data.DatasetRegistry;
 import org.junit.jupiter.api.Test;

@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.ckcoop.backbone.InputException;
+import org.ckcoop.common.InputException;
 import org.ckcoop.core.train.RunProvenance;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

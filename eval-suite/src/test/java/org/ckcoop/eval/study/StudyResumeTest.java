@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
-import org.ckcoop.backbone.InputException;
+import org.ckcoop.common.InputException;
 import org.ckcoop.core.train.EpochSummary;
 import org.ckcoop.core.train.TrainingListener;
 import org.ckcoop.eval.result.RunResult;

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import org.ckcoop.backbone.InputException;
+import org.ckcoop.common.InputException;
 import org.ckcoop.backbone.safetensors.SafetensorsFile;
 import org.ckcoop.backbone.safetensors.SafetensorsWriter;
 import org.ckcoop.backbone.safetensors.StorageType;

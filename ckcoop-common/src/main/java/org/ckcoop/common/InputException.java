@@ -1,4 +1,4 @@
-package org.ckcoop.backbone;
+package org.ckcoop.common;
 
 /**
  * Input that cannot be used: a file that is missing, truncated, corrupt or not what was expected,

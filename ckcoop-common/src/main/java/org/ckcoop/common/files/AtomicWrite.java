@@ -1,4 +1,4 @@
-package org.ckcoop.backbone.files;
+package org.ckcoop.common.files;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

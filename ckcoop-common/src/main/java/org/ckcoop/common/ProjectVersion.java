@@ -1,4 +1,4 @@
-package org.ckcoop.backbone;
+package org.ckcoop.common;
 
 import java.io.IOException;
 import java.io.InputStream;

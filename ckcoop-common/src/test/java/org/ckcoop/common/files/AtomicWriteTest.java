@@ -1,4 +1,4 @@
-package org.ckcoop.backbone.files;
+package org.ckcoop.common.files;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package org.ckcoop.backbone;
+package org.ckcoop.common.engine;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;

@@ -1,2 +1,2 @@
 /** Writing files so that a reader never sees a partial one. */
-package org.ckcoop.backbone.files;
+package org.ckcoop.common.files;

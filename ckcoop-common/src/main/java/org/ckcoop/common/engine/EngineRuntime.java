@@ -1,5 +1,6 @@
-package org.ckcoop.backbone;
+package org.ckcoop.common.engine;
 
+import org.ckcoop.common.InputException;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import java.util.Locale;
