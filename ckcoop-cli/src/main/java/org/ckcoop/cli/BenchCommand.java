@@ -220,7 +220,8 @@ public final class BenchCommand implements Callable<Integer> {
           int[] index = {0};
           Path run = Files.createTempDirectory("ckcoop-bench-train");
           org.ckcoop.core.train.TrainingData data = learner.usesCachedFeatures() ? cached : images;
-          plan.train(learner, backbone, data, run, false, java.util.List.of(new org.ckcoop.core.train.TrainingListener() {
+          plan.train(learner, backbone, data, plan.provenance(backbone, "bench:random-features"), run, false,
+              java.util.List.of(new org.ckcoop.core.train.TrainingListener() {
             @Override
             public void onEpochStart(int epoch, int epochs, int stepCount, double lr) {
               last[0] = System.nanoTime();

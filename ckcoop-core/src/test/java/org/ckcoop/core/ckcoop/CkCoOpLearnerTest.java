@@ -252,7 +252,8 @@ class CkCoOpLearnerTest {
           float[] factor1 = learner.stateTensors().get("kronecker.factors.1").toFloatArray();
           assertThat(learner.trainableParameters().keySet()).first().isEqualTo("coefficients");
           assertThat(learner.trainableParameters()).hasSize(kronecker ? 4 : 1);
-          TrainingResult result = plan("optim.lr=0.01", "train.epochs=5", "train.batch_size=8").train(learner, backbone, data,
+          RunPlan recipe = plan("optim.lr=0.01", "train.epochs=5", "train.batch_size=8");
+          TrainingResult result = recipe.train(learner, backbone, data, recipe.provenance(backbone, "toy-split"),
               dir.resolve("run-" + kronecker), false, List.of());
           List<Double> losses = result.history().stream().map(EpochSummary::loss).toList();
           assertThat(losses.get(4)).as(losses.toString()).isLessThan(losses.get(1));
