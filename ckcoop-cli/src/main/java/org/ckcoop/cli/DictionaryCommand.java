@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.ckcoop.cli.console.ConsoleProgress;
 import org.ckcoop.backbone.BackboneOptions;
 import org.ckcoop.backbone.ClipBackbone;
 import org.ckcoop.backbone.safetensors.SafetensorsWriter;

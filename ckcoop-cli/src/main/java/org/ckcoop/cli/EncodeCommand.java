@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.ckcoop.cli.console.ConsoleProgress;
 import org.ckcoop.backbone.BackboneOptions;
 import org.ckcoop.backbone.ClipBackbone;
 import org.ckcoop.backbone.encode.FeatureEncoder;

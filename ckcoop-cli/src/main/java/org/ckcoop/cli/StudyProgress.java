@@ -1,9 +1,12 @@
 package org.ckcoop.cli;
 
 import java.io.PrintWriter;
+import java.util.function.Consumer;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.IntConsumer;
+import org.ckcoop.cli.console.ConsoleProgress;
+import org.ckcoop.cli.console.Terminal;
 import org.ckcoop.core.train.EpochSummary;
 import org.ckcoop.core.train.TrainingListener;
 import org.ckcoop.eval.result.RunResult;
@@ -14,11 +17,12 @@ import org.ckcoop.eval.study.StudyRunner;
 
 /**
  * A study's progress on a console: one bar for the study (runs), one for the run in progress
- * (training steps), one while images are encoded; and one result line per run on standard output.
- * Off a terminal the bars stay silent (see {@link ConsoleProgress}) and only the lines remain.
+ * (training steps), one while images are encoded, kept at the bottom by the {@link Terminal}; and one
+ * line per run (finished, skipped, diverged) and per warning on standard output, above the bars. Off a
+ * terminal the bars are not drawn (see {@link ConsoleProgress}) and only the lines remain.
  */
 final class StudyProgress implements StudyListener {
-  private final PrintWriter out;
+  private final Consumer<String> out;
   private ConsoleProgress studyBar;
   private ConsoleProgress runBar;
   private int total;
@@ -28,8 +32,17 @@ final class StudyProgress implements StudyListener {
   private int locked;
   private final List<String> diverged = new java.util.ArrayList<>();
 
+  /** Prints through this process's terminal when it is one, else to {@code out} (a log, a test). */
   StudyProgress(PrintWriter out) {
-    this.out = out;
+    Terminal terminal = Terminal.process();
+    this.out = terminal.interactive() ? terminal::result : line -> {
+      out.println(line);
+      out.flush();
+    };
+  }
+
+  private void line(String format, Object... args) {
+    out.accept(String.format(Locale.ROOT, format, args));
   }
 
   int total() {
@@ -55,28 +68,27 @@ final class StudyProgress implements StudyListener {
 
   @Override
   public void warning(String message) {
-    out.println("warning: " + message);
-    out.flush();
+    out.accept("warning: " + message);
   }
 
   @Override
   public void runDiverged(PlannedRun run, RunResult result) {
     endRun();
     diverged.add(StudyRunner.describeDivergence(run, result));
-    out.printf(Locale.ROOT, "[%d/%d] %s: DIVERGED in epoch %d; recorded in %s, going on with the other runs%n",
+    line("[%d/%d] %s: DIVERGED in epoch %d; recorded in %s, going on with the other runs",
         position, total, run.describe(), result.divergence().epoch(), run.resultFile());
   }
 
   @Override
   public void runRetried(PlannedRun run, java.nio.file.Path aside) {
-    out.printf(Locale.ROOT, "  %s: diverged before; its files moved to %s, running it again from scratch%n",
+    line("  %s: diverged before; its files moved to %s, running it again from scratch",
         run.describe(), aside);
   }
 
   @Override
   public void studyStarted(Study study, List<PlannedRun> runs) {
     total = runs.size();
-    studyBar = new ConsoleProgress("study " + study.name(), runs.size(), "runs");
+    studyBar = new ConsoleProgress("study " + study.name(), runs.size(), "runs", false);
   }
 
   @Override
@@ -104,7 +116,7 @@ final class StudyProgress implements StudyListener {
       @Override
       public void onResume(int done, int epochs) {
         epochsDone = done;
-        out.printf(Locale.ROOT, "  %s: resuming after epoch %d of %d%n", run.describe(), done, epochs);
+        line("  %s: resuming after epoch %d of %d", run.describe(), done, epochs);
       }
 
       @Override
@@ -131,15 +143,15 @@ final class StudyProgress implements StudyListener {
     endRun();
     if (reason == Skip.FINISHED) {
       alreadyFinished++;
-      out.printf(Locale.ROOT, "[%d/%d] %s: already finished%n", position, total, run.describe());
+      line("[%d/%d] %s: already finished", position, total, run.describe());
     } else if (reason == Skip.DIVERGED) {
       RunResult result = RunResult.read(run.resultFile());
       diverged.add(StudyRunner.describeDivergence(run, result));
-      out.printf(Locale.ROOT, "[%d/%d] %s: skipped, diverged before (--retry-diverged runs it again)%n", position,
+      line("[%d/%d] %s: skipped, diverged before (--retry-diverged runs it again)", position,
           total, run.describe());
     } else {
       locked++;
-      out.printf(Locale.ROOT, "[%d/%d] %s: skipped, another process is running it%n", position, total, run.describe());
+      line("[%d/%d] %s: skipped, another process is running it", position, total, run.describe());
     }
   }
 
@@ -147,7 +159,7 @@ final class StudyProgress implements StudyListener {
   public void runFinished(PlannedRun run, RunResult result) {
     endRun();
     finishedNow++;
-    out.printf(Locale.ROOT, "[%d/%d] %s: %s (%.1f s)%n", position, total, run.describe(), StudyRunner.summary(result),
+    line("[%d/%d] %s: %s (%.1f s)", position, total, run.describe(), StudyRunner.summary(result),
         result.timings().total());
   }
 
@@ -165,7 +177,6 @@ final class StudyProgress implements StudyListener {
     if (studyBar != null) {
       studyBar.accept(1);
     }
-    out.flush();
   }
 
   /** Closes any open bar (also when the study stops with an error). */

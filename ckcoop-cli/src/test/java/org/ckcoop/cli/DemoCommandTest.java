@@ -41,8 +41,8 @@ class DemoCommandTest {
     String[] result = demo(err, "demo", "--quick", "--out", out.toString());
     assertThat(result[0]).as(err.toString()).isEqualTo("0");
     String printed = result[1];
-    assertThat(printed).containsPattern("\\| Dataset +\\| Set +\\| +zsclip \\| +coop \\| +cocoop \\| +prograd \\| +kgcoop \\|"
-        + " +ckcoop \\| +ivlp \\| +maple \\| +promptsrc \\|")
+    assertThat(printed).containsPattern("\\| Dataset +\\| Set +\\| +zsclip \\| +coop \\| +cocoop \\| +kgcoop \\| +prograd \\|"
+        + " +maple \\| +ivlp \\| +promptsrc \\| +ckcoop \\|")
         .containsPattern("\\| world_shapes +\\| Base +\\|( +[0-9]+\\.[0-9]{2} \\|){9}")
         .containsPattern("\\| +\\| New +\\|( +[0-9]+\\.[0-9]{2} \\|){9}")
         .containsPattern("\\| +\\| HM +\\|( +[0-9]+\\.[0-9]{2} \\|){9}")

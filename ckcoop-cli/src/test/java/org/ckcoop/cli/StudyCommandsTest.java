@@ -151,9 +151,9 @@ class StudyCommandsTest {
     }
     assertThat(run("report", "--results", output.toString())).as(err.toString()).isZero();
     String table = out.toString();
-    // (the column order is still SectionAssembler's fixed list, then the others by name: issue 15)
-    assertThat(table).containsPattern("\\| Dataset +\\| Set +\\| +zsclip \\| +coop \\| +cocoop \\| +prograd \\| +kgcoop \\|"
-        + " +ckcoop \\| +ivlp \\| +maple \\| +promptsrc \\|")
+    // the columns come in the study's order (study.learners)
+    assertThat(table).containsPattern("\\| Dataset +\\| Set +\\| +zsclip \\| +coop \\| +cocoop \\| +kgcoop \\| +ckcoop \\|"
+        + " +prograd \\| +maple \\| +ivlp \\| +promptsrc \\|")
         .containsPattern("\\| EuroSAT +\\| Base +\\|").containsPattern("\\| +\\| HM +\\|")
         .contains("Seeds: 1, 2.");
     assertThat(output.resolve("report/report.md")).isRegularFile();

@@ -45,6 +45,9 @@ import org.ckcoop.core.train.RunProvenance;
  * @param divergence where training diverged, for a diverged run; {@code null} for a finished one
  * @param training what training did (epochs, final loss, resumed, the state file); {@code null} for a
  *     learner that does not train, a diverged run, or a file written before it was recorded
+ * @param studyVariants the study's variant labels in the study's order ({@code study.learners}, each
+ *     learner's sweep points in grid order): the column order of a report; empty in files written
+ *     before it was recorded
  *
  * <p>This is a run's one record: the trainer returns its outcome and this file holds it (the trainer
  * itself writes only checkpoints, {@code train.log}, {@code metrics.jsonl} and the learner state).
@@ -69,7 +72,8 @@ public record RunResult(
     Timings timings,
     String status,
     Divergence divergence,
-    Training training) {
+    Training training,
+    List<String> studyVariants) {
 
   /** The current file format version. */
   public static final int FORMAT = 1;
@@ -92,6 +96,16 @@ public record RunResult(
     tests = List.copyOf(tests == null ? List.of() : tests);
     trainSplitSource = new TreeMap<>(trainSplitSource == null ? Map.of() : trainSplitSource);
     status = status == null || status.isBlank() ? FINISHED : status;
+    studyVariants = List.copyOf(studyVariants == null ? List.of() : studyVariants);
+  }
+
+  /** Creates a result without the study's variant order. */
+  public RunResult(int format, String study, String protocol, String learner, String variant,
+      SortedMap<String, String> overrides, String trainDataset, int shots, long seed, BackboneInfo backbone,
+      List<TestResult> tests, RunProvenance provenance, SortedMap<String, String> trainSplitSource, Timings timings,
+      String status, Divergence divergence, Training training) {
+    this(format, study, protocol, learner, variant, overrides, trainDataset, shots, seed, backbone, tests, provenance,
+        trainSplitSource, timings, status, divergence, training, List.of());
   }
 
   /** Creates a result without a training summary. */

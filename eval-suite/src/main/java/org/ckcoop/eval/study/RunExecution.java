@@ -139,7 +139,13 @@ final class RunExecution {
         new TreeMap<>(run.variant().overrides()), trains ? train.name() : "", run.shots(), run.seed(),
         new RunResult.BackboneInfo(backbone.identity(), backbone.architecture().describe(), study.backboneName()),
         tests, provenance, split.source().toMap(),
-        new RunResult.Timings(timer.features, timer.train, timer.evaluate, total), RunResult.FINISHED, null, training);
+        new RunResult.Timings(timer.features, timer.train, timer.evaluate, total), RunResult.FINISHED, null, training,
+        variantOrder());
+  }
+
+  /** The study's variant labels in its order (the report's column order). */
+  private List<String> variantOrder() {
+    return study.variants().stream().map(v -> v.label()).toList();
   }
 
   /**
@@ -171,7 +177,7 @@ final class RunExecution {
         run.variant().label(), new TreeMap<>(run.variant().overrides()), train.name(), run.shots(), run.seed(),
         new RunResult.BackboneInfo(backbone.identity(), backbone.architecture().describe(), study.backboneName()),
         List.of(), provenance, split.source().toMap(), new RunResult.Timings(timer.features, timer.train, 0,
-        total), RunResult.DIVERGED, divergence);
+        total), RunResult.DIVERGED, divergence, null, variantOrder());
   }
 
   /**
