@@ -39,7 +39,7 @@ public final class ConsoleProgress implements IntConsumer, AutoCloseable {
         .setUnit(" " + unit, 1)
         .setStyle(ProgressBarStyle.ASCII)
         .setUpdateIntervalMillis(250)
-        .setConsumer(new DelegatingProgressBarConsumer(text -> terminal.bar(this, text), 120))
+        .setConsumer(new DelegatingProgressBarConsumer(text -> terminal.bar(this, text), terminal.columns() - 1))
         .continuousUpdate();
     if (showSpeed) {
       builder.showSpeed(new DecimalFormat("0.0"));

@@ -77,6 +77,11 @@ public final class Terminal {
     }
   }
 
+  /** Returns the terminal's width in columns. */
+  public int columns() {
+    return columns;
+  }
+
   /** Returns whether bars are drawn (standard error is a terminal). */
   public boolean interactive() {
     return interactive;
