@@ -245,7 +245,7 @@ public final class Pretrainer {
     final TrainableClipNetwork network;
     final AdamW optimiser;
     final PretrainBatches batches;
-    final WarmupCosine schedule = settings.schedule();
+    final org.ckcoop.core.optim.LearningRateSchedule schedule = settings.schedule();
     final ExecutorService renderer = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "pretrain-batches");
       t.setDaemon(true);
