@@ -22,7 +22,8 @@ import org.ckcoop.core.learner.TrainableArrays;
  * {@code text.k} [n_ctx_text, text width] for text blocks k+1 (k = 0..J_t-2), {@code vision.0}
  * [n_ctx_vision, vision width] appended before {@code ln_pre} and {@code vision.k} for vision blocks
  * k (k = 1..J_v-1), each N(0, 0.02^2) and learned independently. Loss: cross-entropy. 30,720
- * parameters at ViT-B/16 with the 2+2, depth 12/12 defaults.
+ * parameters at ViT-B/16 with the 2+2, depth 12/12 defaults. Vision prompts need a ViT image tower:
+ * on a ResNet backbone {@code prompt_depth_vision} must be 0 (text prompts only).
  */
 public class IvlpLearner extends DeepPromptLearner {
   private final List<NDArray> text = new ArrayList<>();

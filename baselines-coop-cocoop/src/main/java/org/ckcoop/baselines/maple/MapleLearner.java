@@ -32,6 +32,8 @@ import org.ckcoop.core.learner.TrainableArrays;
  *
  * <p>Loss: cross-entropy on {@code exp(logit_scale) * cos}. 3,555,072 parameters at ViT-B/16 with
  * J = 9 ({@link MapleSettings#parameterCount}). The official code runs in fp16 on a GPU; here F32.
+ * Its prompts enter the vision transformer's layers: a backbone with a ResNet image tower is refused
+ * at construction.
  */
 public final class MapleLearner extends DeepPromptLearner {
   private final Linear proj;

@@ -113,6 +113,34 @@ class ResNetGoldenTest {
   }
 
   @Test
+  void insideAGradientCollectorGradientsReachThePixelsAndNeverTheWeights() {
+    try (ClipBackbone backbone = ClipBackbone.load(GoldenFixtures.path(FOLDER));
+        NDManager manager = EngineRuntime.engine().newBaseManager();
+        SafetensorsFile golden = GoldenFixtures.golden(GOLDEN)) {
+      float[] values = golden.readFloats("pixel_values");
+      float[] outside = backbone.encodeImages(manager.create(values, new Shape(3, 3, 64, 64))).toFloatArray();
+      NDArray pixels = manager.create(values, new Shape(3, 3, 64, 64));
+      pixels.setRequiresGradient(true);
+      float[] inside;
+      try (ai.djl.training.GradientCollector collector = ai.djl.engine.Engine.getInstance().newGradientCollector()) {
+        NDArray features = backbone.encodeImages(pixels);
+        inside = features.toFloatArray();
+        collector.backward(features.sum());
+      }
+      assertThat(inside).containsExactly(outside);
+      try (NDArray gradient = pixels.getGradient()) {
+        float[] g = gradient.toFloatArray();
+        double norm = 0;
+        for (float v : g) {
+          assertThat(Float.isFinite(v)).isTrue();
+          norm += v * v;
+        }
+        assertThat(norm).isGreaterThan(0);
+      }
+    }
+  }
+
+  @Test
   void halfPrecisionStaysCloseToTheReference() {
     // FP16 is offered only on GPUs; PyTorch runs it on the CPU too, which checks the casts around
     // the F32 batch norms on any machine.
