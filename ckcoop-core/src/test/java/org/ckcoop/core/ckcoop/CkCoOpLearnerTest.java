@@ -155,6 +155,30 @@ class CkCoOpLearnerTest {
   }
 
   @Test
+  void onAResNetBackboneItClassifiesTheResNetTowersFeatures() {
+    try (ClipBackbone backbone = TinyBackbones.resNet(3);
+        CkCoOpLearner learner = learner(backbone, settings("k=16"));
+        NDManager m = EngineRuntime.engine().newBaseManager()) {
+      assertThat(backbone.architecture().describe()).startsWith("ResNet 64px");
+      SplittableRandom random = new SplittableRandom(4);
+      float[] v = new float[2 * 3 * 64 * 64];
+      for (int i = 0; i < v.length; i++) {
+        v[i] = (float) random.nextGaussian();
+      }
+      ai.djl.ndarray.NDArray pixels = m.create(v, new Shape(2, 3, 64, 64));
+      ai.djl.ndarray.NDArray image = backbone.encodeImages(pixels);
+      float[] logits = learner.forward(new org.ckcoop.core.learner.LearnerBatch(m, image, pixels, null, false))
+          .logits().toFloatArray();
+      float[] expected = org.ckcoop.core.classify.PromptClassifier.logits(image, learner.textFeatures(m, image),
+          backbone.logitScale()).toFloatArray();
+      assertThat(logits).hasSize(2 * ToyTrainingAccess.classes().size());
+      for (int i = 0; i < expected.length; i++) {
+        assertThat(logits[i]).isCloseTo(expected[i], offset(1e-4f));
+      }
+    }
+  }
+
+  @Test
   void underscoresInCtxInitAreSpacesAsInCoOp() {
     try (ClipBackbone backbone = TinyBackbones.create(3);
         CkCoOpLearner spaced = learner(backbone, settings("k=16", "ctx_init=a photo of a"));
