@@ -30,11 +30,13 @@ public final class RandomCheckpointCommand implements Callable<Integer> {
   Path out;
 
   @Option(names = "--preset", defaultValue = "tiny", paramLabel = "NAME",
-      description = "Architecture: tiny, vit-b-32, vit-b-16, vit-l-14 (default: ${DEFAULT-VALUE}).")
+      description = "Architecture: tiny, tiny-rn, vit-b-32, vit-b-16, vit-l-14, rn50, rn101, rn50x4, rn50x16,"
+          + " rn50x64 (default: ${DEFAULT-VALUE}).")
   String preset;
 
-  @Option(names = "--layout", defaultValue = "huggingface", paramLabel = "NAME",
-      description = "huggingface, openai (with open_clip_config.json) or openai-noconfig (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--layout", paramLabel = "NAME",
+      description = "huggingface, openai (with open_clip_config.json) or openai-noconfig (default: huggingface for"
+          + " ViT presets, openai for ResNet ones: Hugging Face's CLIPModel has no ResNet tower).")
   String layout;
 
   @Option(names = "--dtype", defaultValue = "f16", paramLabel = "f32|f16|bf16", description = "Storage type (default: ${DEFAULT-VALUE}).")
@@ -46,6 +48,9 @@ public final class RandomCheckpointCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     ClipArchitecture architecture = RandomCheckpoints.preset(preset);
+    if (layout == null) {
+      layout = architecture.hasVitImageTower() ? "huggingface" : "openai";
+    }
     StorageType type = switch (dtype.toLowerCase(java.util.Locale.ROOT)) {
       case "f32" -> StorageType.F32;
       case "f16" -> StorageType.F16;
