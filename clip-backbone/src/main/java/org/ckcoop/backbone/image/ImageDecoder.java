@@ -53,7 +53,12 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
  *       from {@code round(v * 255 / 65535)}.
  *   <li>JPEG: RGB (YCbCr converted by the decoder) or grey. ImageIO's libjpeg 6b and Pillow's
  *       libjpeg-turbo may round a few samples differently; see the tests for the measured
- *       difference. CMYK/YCCK JPEGs are rejected.
+ *       difference.
+ *   <li>CMYK and YCCK JPEGs (4 components): as Pillow's {@code convert("RGB")}. Pillow reads every
+ *       4-component JPEG as Adobe's inverted CMYK ({@code CMYK;I}; libjpeg first turns YCCK, Adobe
+ *       transform 2, into CMYK with its fixed-point YCbCr tables, reproduced here) and converts with
+ *       {@code nk = 255 - k; r = nk - muldiv255(c, nk)} (Pillow 9's {@code cmyk2rgb}). The raw samples
+ *       come from ImageIO's raster read, which does no colour conversion.
  *   <li>Colour profiles (iCCP, gAMA, embedded ICC) are ignored, as PIL ignores them. (ImageIO's
  *       JPEG reader would otherwise convert a JPEG with a non-sRGB ICC profile to sRGB; that
  *       conversion is switched off.)
@@ -123,11 +128,7 @@ public final class ImageDecoder {
     int jpegComponents = 0;
     if (format == Format.JPEG) {
       jpegComponents = JpegHeader.componentCount(data);
-      if (jpegComponents == 4) {
-        throw new ImageReadException(
-            source, "unsupported JPEG colour space: CMYK/YCCK (4 components)");
-      }
-      if (jpegComponents != 1 && jpegComponents != 3 && jpegComponents != -1) {
+      if (jpegComponents != 1 && jpegComponents != 3 && jpegComponents != 4 && jpegComponents != -1) {
         throw new ImageReadException(
             source, "unsupported JPEG with " + jpegComponents + " colour components");
       }
@@ -136,6 +137,7 @@ public final class ImageDecoder {
     ImageReader reader = readerFor(format, source);
     List<String> warnings = new ArrayList<>();
     BufferedImage image;
+    RgbImage fourComponents = null;
     try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(data))) {
       // PNG: ignoreMetadata so that chunks after IDAT (a missing IEND) do not matter, as in PIL.
       reader.setInput(in, true, format == Format.PNG);
@@ -161,7 +163,13 @@ public final class ImageDecoder {
         param.setSourceBands(identity);
         param.setDestinationBands(identity);
       }
-      image = reader.read(0, param);
+      if (jpegComponents == 4) {
+        Raster raw = reader.readRaster(0, param);
+        fourComponents = FourComponentJpeg.toRgb(raw, JpegHeader.adobeTransform(data) == 2);
+        image = null;
+      } else {
+        image = reader.read(0, param);
+      }
     } catch (ImageReadException e) {
       throw e;
     } catch (IOException | RuntimeException e) {
@@ -183,7 +191,7 @@ public final class ImageDecoder {
             source, "truncated " + format.label + " (decoder: " + warning + ")");
       }
     }
-    return toRgb(image, format, source);
+    return fourComponents != null ? fourComponents : toRgb(image, format, source);
   }
 
   private enum Format {
@@ -454,6 +462,38 @@ public final class ImageDecoder {
   /** Just enough JPEG marker parsing to find the frame header's component count. */
   private static final class JpegHeader {
     private JpegHeader() {}
+
+    /**
+     * The colour transform of the Adobe APP14 segment before the first scan (0: none/CMYK,
+     * 1: YCbCr, 2: YCCK), or -1 without one.
+     */
+    static int adobeTransform(byte[] d) {
+      int p = 2;
+      while (p + 4 <= d.length) {
+        if ((d[p] & 0xFF) != 0xFF) {
+          return -1;
+        }
+        int marker = d[p + 1] & 0xFF;
+        if (marker == 0xFF) {
+          p++;
+          continue;
+        }
+        if (marker == 0xD8 || marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7)) {
+          p += 2;
+          continue;
+        }
+        if (marker == 0xDA || marker == 0xD9) {
+          return -1;
+        }
+        int length = (d[p + 2] & 0xFF) << 8 | (d[p + 3] & 0xFF);
+        if (marker == 0xEE && length >= 14 && p + 4 + 12 <= d.length
+            && new String(d, p + 4, 5, java.nio.charset.StandardCharsets.ISO_8859_1).equals("Adobe")) {
+          return d[p + 4 + 11] & 0xFF;
+        }
+        p += 2 + length;
+      }
+      return -1;
+    }
 
     /** The number of components in the first SOFn segment, or -1 if none is found. */
     static int componentCount(byte[] d) {

@@ -60,7 +60,9 @@ final class GoldenManifest {
   static List<Entry> entries(String kind) {
     List<Entry> out = new ArrayList<>();
     try {
-      for (String line : Files.readAllLines(DIR.resolve("golden.txt"))) {
+      List<String> lines = new ArrayList<>(Files.readAllLines(DIR.resolve("golden.txt")));
+      lines.addAll(Files.readAllLines(DIR.resolve("golden-cmyk.txt"))); // written by cmyk_fixtures.py
+      for (String line : lines) {
         String trimmed = line.strip();
         if (trimmed.isEmpty() || trimmed.startsWith("#")) {
           continue;
