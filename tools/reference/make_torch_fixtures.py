@@ -40,7 +40,8 @@ and, for the ResNet image tower, a tiny random CLIP with OpenAI's ModifiedResNet
 README written there).
 
 Deterministic: torch.manual_seed, numpy weights from the existing fixtures. torch.save zips carry no
-timestamps, so two runs with the same torch give the same bytes (MANIFEST.sha256).
+timestamps, so two runs with the same torch give the same bytes (MANIFEST.sha256), except
+misc/legacy-format.pt, whose storage keys are memory addresses (the legacy format's own choice).
 """
 from __future__ import annotations
 
@@ -505,6 +506,7 @@ def write_misc(out):
 
     small = OrderedDict(weight=torch.tensor([[1.0, 2.0], [3.0, 4.0]]), bias=torch.tensor([0.5, -0.5]))
     torch.save(small, os.path.join(d, "legacy-format.pt"), _use_new_zipfile_serialization=False)
+    torch.manual_seed(0)
     torch.save(nn.Linear(2, 2), os.path.join(d, "whole-module.pt"))
     torch.save(OrderedDict(weight=torch.tensor([1 + 2j, 3 - 1j], dtype=torch.complex64)),
                os.path.join(d, "complex64.pt"))
