@@ -30,6 +30,7 @@ each with the config and vocabulary files of the safetensors folder it was made 
   misc/views.pt + misc/views-expected.safetensors    strided views: transpose, offset slice, column
                                                      slice, stride-0 expand, shared storage; F64, I64
   misc/legacy-format.pt                              _use_new_zipfile_serialization=False (torch < 1.6)
+  misc/protocol4.pt                                  torch.save(..., pickle_protocol=4) (STACK_GLOBAL, FRAME)
   misc/refused-os-system.pt                          data.pkl calls os.system (crafted bytes)
   misc/refused-builtins-eval.pt                      data.pkl calls builtins.eval (crafted bytes)
   misc/refused-posix-system.pt                       what pickle.dumps writes for os.system on Linux
@@ -506,6 +507,7 @@ def write_misc(out):
 
     small = OrderedDict(weight=torch.tensor([[1.0, 2.0], [3.0, 4.0]]), bias=torch.tensor([0.5, -0.5]))
     torch.save(small, os.path.join(d, "legacy-format.pt"), _use_new_zipfile_serialization=False)
+    torch.save(small, os.path.join(d, "protocol4.pt"), pickle_protocol=4)
     torch.manual_seed(0)
     torch.save(nn.Linear(2, 2), os.path.join(d, "whole-module.pt"))
     torch.save(OrderedDict(weight=torch.tensor([1 + 2j, 3 - 1j], dtype=torch.complex64)),

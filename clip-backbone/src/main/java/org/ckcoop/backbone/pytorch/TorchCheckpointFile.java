@@ -337,27 +337,30 @@ public final class TorchCheckpointFile implements AutoCloseable {
     ByteBuffer data = storageBytes(entry);
     int n = Math.toIntExact(entry.elementCount());
     float[] out = new float[n];
-    long[] index = new long[n];
-    elementIndices(entry, index);
+    if (entry.isContiguous() && entry.type() == StorageType.F32) {
+      data.asFloatBuffer().get(out);
+      return out;
+    }
+    ViewCursor at = new ViewCursor(entry);
     switch (entry.type()) {
       case F32 -> {
         for (int i = 0; i < n; i++) {
-          out[i] = data.getFloat((int) index[i] * 4);
+          out[i] = data.getFloat(at.next() * 4);
         }
       }
       case F64 -> {
         for (int i = 0; i < n; i++) {
-          out[i] = (float) data.getDouble((int) index[i] * 8);
+          out[i] = (float) data.getDouble(at.next() * 8);
         }
       }
       case F16 -> {
         for (int i = 0; i < n; i++) {
-          out[i] = HalfFloats.f16ToFloat(data.getShort((int) index[i] * 2));
+          out[i] = HalfFloats.f16ToFloat(data.getShort(at.next() * 2));
         }
       }
       case BF16 -> {
         for (int i = 0; i < n; i++) {
-          out[i] = HalfFloats.bf16ToFloat(data.getShort((int) index[i] * 2));
+          out[i] = HalfFloats.bf16ToFloat(data.getShort(at.next() * 2));
         }
       }
       default -> throw new IllegalStateException(entry.type().name());
@@ -374,10 +377,9 @@ public final class TorchCheckpointFile implements AutoCloseable {
     ByteBuffer data = storageBytes(entry);
     int n = Math.toIntExact(entry.elementCount());
     long[] out = new long[n];
-    long[] index = new long[n];
-    elementIndices(entry, index);
+    ViewCursor cursor = new ViewCursor(entry);
     for (int i = 0; i < n; i++) {
-      int at = (int) index[i];
+      int at = cursor.next();
       out[i] = switch (entry.type()) {
         case I64 -> data.getLong(at * 8);
         case I32 -> data.getInt(at * 4);
@@ -390,27 +392,30 @@ public final class TorchCheckpointFile implements AutoCloseable {
   }
 
   /**
-   * Fills {@code out} with the index, relative to the first storage element read (the view's smallest
-   * index, {@code storageOffset}), of each element in row-major order.
+   * Walks a view's elements in row-major order, giving each one's index relative to the first
+   * storage element read ({@code storageOffset}); the indices fit an int because the span read does.
    */
-  private static void elementIndices(TorchTensorEntry entry, long[] out) {
-    if (out.length == 0) {
-      return;
+  private static final class ViewCursor {
+    private final long[] shape;
+    private final long[] stride;
+    private final long[] counter;
+    private final boolean contiguous;
+    private long at;
+    private int sequential;
+
+    ViewCursor(TorchTensorEntry entry) {
+      this.shape = entry.shape();
+      this.stride = entry.stride();
+      this.counter = new long[shape.length];
+      this.contiguous = entry.isContiguous();
     }
-    if (entry.isContiguous()) {
-      for (int i = 0; i < out.length; i++) {
-        out[i] = i;
+
+    int next() {
+      if (contiguous) {
+        return sequential++;
       }
-      return;
-    }
-    long[] shape = entry.shape();
-    long[] stride = entry.stride();
-    int rank = shape.length;
-    long[] counter = new long[rank];
-    long at = 0;
-    for (int i = 0; i < out.length; i++) {
-      out[i] = at;
-      for (int d = rank - 1; d >= 0; d--) {
+      int current = (int) at;
+      for (int d = shape.length - 1; d >= 0; d--) {
         counter[d]++;
         at += stride[d];
         if (counter[d] < shape[d]) {
@@ -419,6 +424,7 @@ public final class TorchCheckpointFile implements AutoCloseable {
         at -= stride[d] * shape[d];
         counter[d] = 0;
       }
+      return current;
     }
   }
 

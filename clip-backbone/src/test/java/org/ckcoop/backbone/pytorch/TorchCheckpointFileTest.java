@@ -271,6 +271,22 @@ class TorchCheckpointFileTest {
   }
 
   @Test
+  void protocol4PicklesAndTorch2ByteOrderRecordsAreRead() throws IOException {
+    try (TorchCheckpointFile p4 = TorchCheckpointFile.open(torch("misc/protocol4.pt"))) {
+      assertThat(p4.entries().keySet()).containsExactly("weight", "bias");
+      assertThat(p4.readFloats("weight")).containsExactly(1f, 2f, 3f, 4f);
+      assertThat(p4.readFloats("bias")).containsExactly(0.5f, -0.5f);
+    }
+    Path little = rewrite(torch("misc/views.pt"), "little.pt", name -> -1, "views/byteorder", "little");
+    try (TorchCheckpointFile f = TorchCheckpointFile.open(little)) {
+      assertThat(f.readFloats("scalar")).containsExactly(3f);
+    }
+    Path big = rewrite(torch("misc/views.pt"), "big.pt", name -> -1, "views/byteorder", "big");
+    assertThatThrownBy(() -> TorchCheckpointFile.open(big))
+        .hasMessageStartingWith(big + ": its storages are big-endian; only little-endian checkpoints are read");
+  }
+
+  @Test
   void pickleShapesThatAreNotStateDictsAreExplained() throws IOException {
     Path noTensors = archive("no-tensors.pt", new byte[] {
         (byte) 0x80, 0x02, '}', 'q', 0, 'X', 1, 0, 0, 0, 'a', 'K', 1, 's', '.'});
@@ -313,7 +329,7 @@ class TorchCheckpointFileTest {
   /**
    * Copies a zip, cutting entries to the length {@code cut} gives (-1: keep, -2: drop).
    */
-  private Path rewrite(Path source, String name, java.util.function.ToIntFunction<String> cut)
+  private Path rewrite(Path source, String name, java.util.function.ToIntFunction<String> cut, String... extra)
       throws IOException {
     Path file = dir.resolve(name);
     try (ZipFile in = new ZipFile(source.toFile());
@@ -326,6 +342,9 @@ class TorchCheckpointFileTest {
         }
         byte[] data = in.getInputStream(e).readAllBytes();
         put(out, e.getName(), length < 0 ? data : Arrays.copyOf(data, length));
+      }
+      for (int i = 0; i < extra.length; i += 2) {
+        put(out, extra[i], extra[i + 1].getBytes(StandardCharsets.US_ASCII));
       }
     }
     return file;
