@@ -35,6 +35,8 @@ each with the config and vocabulary files of the safetensors folder it was made 
   misc/refused-builtins-eval.pt                      data.pkl calls builtins.eval (crafted bytes)
   misc/refused-posix-system.pt                       what pickle.dumps writes for os.system on Linux
   misc/whole-module.pt                               torch.save(nn.Linear(2, 2)): a pickled class
+  misc/scripted-attributes.pt                        torch.jit.script of a module with a plain tensor
+                                                     attribute, List[int], Dict and List[Tensor] attributes
   misc/complex64.pt                                  a complex64 tensor (unsupported storage type)
 
 and, for the ResNet image tower, a tiny random CLIP with OpenAI's ModifiedResNet (resnet/, see the
@@ -300,6 +302,26 @@ class CLIP(nn.Module):
         return logits_per_image, logits_per_image.t()
 
 
+class ScriptedAttributes(nn.Module):
+    """A scripted (not traced) module whose attributes are more than parameters and buffers: a plain
+    tensor, typed lists and a dict (TorchScript pickles them with torch.jit._pickle helpers)."""
+
+    def __init__(self):
+        super().__init__()
+        self.linear = nn.Linear(2, 2)
+        self.mask = torch.zeros(2, 2)
+        self.sizes = [1, 2]
+        self.names = {"a": 1}
+        self.register_buffer("buf", torch.ones(1))
+        self.blocks = nn.ModuleList([nn.Linear(2, 2)])
+        self.tensors = [torch.ones(1)]
+
+    def forward(self, x):
+        for b in self.blocks:
+            x = b(x)
+        return self.linear(x) + self.mask[0] + self.sizes[0] + self.names["a"] + self.tensors[0]
+
+
 def trace_like_openai(model, pixels, tokens):
     """torch.jit.trace_module with forward, encode_image and encode_text, as OpenAI's jit models have."""
     model.eval()
@@ -510,6 +532,10 @@ def write_misc(out):
     torch.save(small, os.path.join(d, "protocol4.pt"), pickle_protocol=4)
     torch.manual_seed(0)
     torch.save(nn.Linear(2, 2), os.path.join(d, "whole-module.pt"))
+    scripted = torch.jit.script(ScriptedAttributes())
+    torch.jit.save(scripted, os.path.join(d, "scripted-attributes.pt"))
+    assert sorted(torch.jit.load(os.path.join(d, "scripted-attributes.pt")).state_dict()) == [
+        "blocks.0.bias", "blocks.0.weight", "buf", "linear.bias", "linear.weight"]
     torch.save(OrderedDict(weight=torch.tensor([1 + 2j, 3 - 1j], dtype=torch.complex64)),
                os.path.join(d, "complex64.pt"))
 

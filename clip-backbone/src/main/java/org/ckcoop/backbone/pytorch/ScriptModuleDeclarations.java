@@ -3,7 +3,6 @@ package org.ckcoop.backbone.pytorch;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -90,16 +89,5 @@ final class ScriptModuleDeclarations {
     } catch (IOException e) {
       return Optional.empty();
     }
-  }
-
-  /** Returns the class names looked up so far that the archive does not declare (for tests). */
-  List<String> undeclared() {
-    List<String> out = new ArrayList<>();
-    byClass.forEach((k, v) -> {
-      if (v.isEmpty()) {
-        out.add(k);
-      }
-    });
-    return out;
   }
 }

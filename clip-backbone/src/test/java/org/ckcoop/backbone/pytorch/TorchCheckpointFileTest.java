@@ -162,6 +162,18 @@ class TorchCheckpointFileTest {
   }
 
   @Test
+  void aScriptedModuleGivesOnlyItsDeclaredParametersAndBuffers() {
+    try (TorchCheckpointFile scripted = TorchCheckpointFile.open(torch("misc/scripted-attributes.pt"))) {
+      assertThat(scripted.kind()).isEqualTo(Kind.TORCHSCRIPT_MODULE);
+      // torch.jit.load(...).state_dict(): the plain tensor 'mask' and the list 'tensors' are not in it
+      assertThat(new TreeSet<>(scripted.entries().keySet()))
+          .containsExactly("blocks.0.bias", "blocks.0.weight", "buf", "linear.bias", "linear.weight");
+      assertThat(scripted.readFloats("buf")).containsExactly(1f);
+      assertThat(scripted.entry("linear.weight").shape()).containsExactly(2, 2);
+    }
+  }
+
+  @Test
   void theResNetFixturesHoldOneStateDictInThreeFiles() throws IOException {
     List<String> lines = Files.readAllLines(torch("resnet/state-dict-names.txt"));
     try (TorchCheckpointFile bin = TorchCheckpointFile.open(torch("resnet/rn-tiny.bin"));
