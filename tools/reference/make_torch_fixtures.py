@@ -31,6 +31,8 @@ each with the config and vocabulary files of the safetensors folder it was made 
                                                      slice, stride-0 expand, shared storage; F64, I64
   misc/legacy-format.pt                              _use_new_zipfile_serialization=False (torch < 1.6)
   misc/protocol4.pt                                  torch.save(..., pickle_protocol=4) (STACK_GLOBAL, FRAME)
+  misc/values-and-parameters.pt                      a Parameter, a torch.Size, bytes, and the torch 2.x
+                                                     spellings _rebuild_from_type_v2 / _rebuild_parameter_with_state
   misc/refused-os-system.pt                          data.pkl calls os.system (crafted bytes)
   misc/refused-builtins-eval.pt                      data.pkl calls builtins.eval (crafted bytes)
   misc/refused-posix-system.pt                       what pickle.dumps writes for os.system on Linux
@@ -322,6 +324,36 @@ class ScriptedAttributes(nn.Module):
         return self.linear(x) + self.mask[0] + self.sizes[0] + self.names["a"] + self.tensors[0]
 
 
+class Torch2StyleTensor:
+    """Pickles a tensor as torch 2.x does for a tensor with Python attributes (or a tensor subclass):
+    torch._tensor._rebuild_from_type_v2(_rebuild_tensor_v2, torch.Tensor, args, state)."""
+
+    def __init__(self, tensor, state):
+        self.tensor, self.state = tensor, state
+
+    def __reduce_ex__(self, proto):
+        t = self.tensor
+        args = (t.storage(), t.storage_offset(), tuple(t.size()), t.stride(), False, OrderedDict())
+        return (torch._tensor._rebuild_from_type_v2, (torch._utils._rebuild_tensor_v2, torch.Tensor, args, self.state))
+
+
+class Torch2StyleParameter:
+    """Pickles a Parameter with Python attributes as torch 2.x does: _rebuild_parameter_with_state
+    (torch 1.13 has no such function; a stand-in of that name is put in torch._utils to pickle it)."""
+
+    def __init__(self, tensor, state):
+        self.tensor, self.state = tensor, state
+
+    def __reduce_ex__(self, proto):
+        if not hasattr(torch._utils, "_rebuild_parameter_with_state"):
+            def _rebuild_parameter_with_state(data, requires_grad, backward_hooks, state):
+                raise RuntimeError("stand-in, never called")
+            _rebuild_parameter_with_state.__module__ = "torch._utils"
+            _rebuild_parameter_with_state.__qualname__ = "_rebuild_parameter_with_state"
+            torch._utils._rebuild_parameter_with_state = _rebuild_parameter_with_state
+        return (torch._utils._rebuild_parameter_with_state, (self.tensor, True, OrderedDict(), self.state))
+
+
 def trace_like_openai(model, pixels, tokens):
     """torch.jit.trace_module with forward, encode_image and encode_text, as OpenAI's jit models have."""
     model.eval()
@@ -530,6 +562,13 @@ def write_misc(out):
     small = OrderedDict(weight=torch.tensor([[1.0, 2.0], [3.0, 4.0]]), bias=torch.tensor([0.5, -0.5]))
     torch.save(small, os.path.join(d, "legacy-format.pt"), _use_new_zipfile_serialization=False)
     torch.save(small, os.path.join(d, "protocol4.pt"), pickle_protocol=4)
+    values = OrderedDict()
+    values["parameter"] = nn.Parameter(torch.arange(4.0).reshape(2, 2))            # _rebuild_parameter
+    values["size"] = torch.Size([2, 3])                                             # torch.Size
+    values["blob"] = b"\x00\xffab"                                                 # _codecs.encode
+    values["tensor_with_state"] = Torch2StyleTensor(torch.full((2,), 7.0), {"note": "y"})
+    values["parameter_with_state"] = Torch2StyleParameter(torch.ones(3), {"note": "x"})
+    torch.save(values, os.path.join(d, "values-and-parameters.pt"))
     torch.manual_seed(0)
     torch.save(nn.Linear(2, 2), os.path.join(d, "whole-module.pt"))
     scripted = torch.jit.script(ScriptedAttributes())

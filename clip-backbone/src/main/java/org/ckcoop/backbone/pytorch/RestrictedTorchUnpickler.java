@@ -61,6 +61,7 @@ final class RestrictedTorchUnpickler extends Unpickler {
       "torch._utils._rebuild_tensor_v2",
       "torch._utils._rebuild_parameter",
       "torch._utils._rebuild_parameter_with_state",
+      "torch._tensor._rebuild_from_type_v2",
       "torch.Size",
       "_codecs.encode",
       "torch.jit._pickle.restore_type_tag",
@@ -69,10 +70,16 @@ final class RestrictedTorchUnpickler extends Unpickler {
       "torch.jit._pickle.build_boollist",
       "torch.jit._pickle.build_tensorlist");
 
+  /** The tensor classes {@code torch._tensor._rebuild_from_type_v2} may name (as a type, never called). */
+  static final List<String> TENSOR_CLASSES = List.of("torch.Tensor", "torch.nn.parameter.Parameter");
+
   /** The prefix of TorchScript's module and class names. */
   static final String SCRIPT_PREFIX = "__torch__.";
 
   private static final String NOTHING_RAN = "; nothing was loaded or executed";
+
+  /** A tensor class named as the type of a rebuilt tensor ({@code torch.Tensor}). */
+  record TensorClass(String name) {}
 
   /** A storage class named by a persistent id ({@code torch.FloatStorage}). */
   record StorageClass(String name, StorageType type) {}
@@ -132,6 +139,7 @@ final class RestrictedTorchUnpickler extends Unpickler {
     for (Map.Entry<String, StorageType> e : STORAGE_CLASSES.entrySet()) {
       all.add("torch." + e.getKey());
     }
+    all.addAll(TENSOR_CLASSES);
     all.add(SCRIPT_PREFIX + "* (TorchScript module classes, as inert attribute bags)");
     return all;
   }
@@ -212,6 +220,9 @@ final class RestrictedTorchUnpickler extends Unpickler {
     if (module.equals("torch") && STORAGE_CLASSES.containsKey(name)) {
       return new StorageClass(name, STORAGE_CLASSES.get(name));
     }
+    if (TENSOR_CLASSES.contains(global)) {
+      return new TensorClass(global);
+    }
     if (global.startsWith(SCRIPT_PREFIX) || module.equals("__torch__")) {
       return new AllowedCallable(global, args -> {
         if (args.length != 0) {
@@ -224,6 +235,7 @@ final class RestrictedTorchUnpickler extends Unpickler {
       case "collections.OrderedDict" -> this::orderedDict;
       case "torch._utils._rebuild_tensor_v2" -> this::rebuildTensor;
       case "torch._utils._rebuild_parameter", "torch._utils._rebuild_parameter_with_state" -> this::rebuildParameter;
+      case "torch._tensor._rebuild_from_type_v2" -> this::rebuildFromType;
       case "torch.Size" -> args -> args.length == 1 && args[0] instanceof Object[] t ? t : args;
       case "_codecs.encode" -> this::encode;
       case "torch.jit._pickle.restore_type_tag", "torch.jit._pickle.build_intlist",
@@ -337,6 +349,27 @@ final class RestrictedTorchUnpickler extends Unpickler {
     return args[0];
   }
 
+  /**
+   * {@code _rebuild_from_type_v2(func, new_type, args, state)}, torch 2's spelling of a tensor with
+   * Python attributes: {@code func(*args)} when func is an allowed rebuild function and new_type a
+   * plain tensor class; the state (the attributes) is ignored.
+   */
+  private Object rebuildFromType(Object[] args) {
+    if (args.length != 4 || !(args[0] instanceof AllowedCallable function) || !(args[2] instanceof Object[] inner)) {
+      throw refused("torch._tensor._rebuild_from_type_v2 called with " + Arrays.deepToString(args)
+          + ", expected (function, type, args, state)");
+    }
+    if (!(args[1] instanceof TensorClass)) {
+      throw refused("torch._tensor._rebuild_from_type_v2 rebuilds a " + describe(args[1]) + "; only "
+          + String.join(" and ", TENSOR_CLASSES) + " are read");
+    }
+    Object tensor = function.construct(inner);
+    if (!(tensor instanceof PickledTensor)) {
+      throw refused("torch._tensor._rebuild_from_type_v2 with " + function.global() + " gives no tensor");
+    }
+    return tensor;
+  }
+
   /** {@code _codecs.encode(text, 'latin1')}: protocol 2's spelling of a bytes object. */
   private Object encode(Object[] args) {
     if (args.length < 1 || !(args[0] instanceof String text)) {
@@ -382,6 +415,9 @@ final class RestrictedTorchUnpickler extends Unpickler {
     if (value instanceof StorageClass s) {
       return "torch." + s.name();
     }
+    if (value instanceof TensorClass c) {
+      return c.name();
+    }
     if (value instanceof Object[] t) {
       return Arrays.deepToString(t);
     }
@@ -418,6 +454,8 @@ final class RestrictedTorchUnpickler extends Unpickler {
       return o.className();
     } else if (value instanceof AllowedCallable c) {
       return c.global();
+    } else if (value instanceof TensorClass c) {
+      return c.name();
     }
     return value.getClass().getSimpleName();
   }

@@ -299,6 +299,30 @@ class TorchCheckpointFileTest {
   }
 
   @Test
+  void parametersSizesBytesAndTorch2RebuildSpellingsAreAccepted() throws IOException {
+    Path file = torch("misc/values-and-parameters.pt");
+    try (TorchCheckpointFile values = TorchCheckpointFile.open(file)) {
+      assertThat(values.entries().keySet())
+          .containsExactly("parameter", "tensor_with_state", "parameter_with_state");
+      assertThat(values.readFloats("parameter")).containsExactly(0f, 1f, 2f, 3f);
+      assertThat(values.entry("parameter").shape()).containsExactly(2, 2);
+      assertThat(values.readFloats("tensor_with_state")).containsExactly(7f, 7f);
+      assertThat(values.readFloats("parameter_with_state")).containsExactly(1f, 1f, 1f);
+    }
+    byte[] pickle;
+    try (ZipFile zip = new ZipFile(file.toFile())) {
+      pickle = zip.getInputStream(zip.getEntry("values-and-parameters/data.pkl")).readAllBytes();
+    }
+    RestrictedTorchUnpickler unpickler = new RestrictedTorchUnpickler(file);
+    Map<?, ?> root = (Map<?, ?>) unpickler.loads(pickle);
+    unpickler.close();
+    assertThat((Object[]) root.get("size")).containsExactly(2, 3);
+    assertThat((byte[]) root.get("blob")).containsExactly(new byte[] {0, (byte) 0xff, 97, 98});
+    assertThat(root.keySet().stream().map(String::valueOf).toList()).containsExactly(
+        "parameter", "size", "blob", "tensor_with_state", "parameter_with_state");
+  }
+
+  @Test
   void pickleShapesThatAreNotStateDictsAreExplained() throws IOException {
     Path noTensors = archive("no-tensors.pt", new byte[] {
         (byte) 0x80, 0x02, '}', 'q', 0, 'X', 1, 0, 0, 0, 'a', 'K', 1, 's', '.'});
