@@ -663,7 +663,7 @@ def write_resnet(out, report):
         **{"debug.stem": stem.numpy(), "debug.layer1": l1.numpy(), "debug.layer2": l2.numpy(),
            "debug.layer3": l3.numpy(), "debug.layer4": l4.numpy()})
     ref.write_safetensors(os.path.join(d, "golden.safetensors"),
-                          OrderedDict((k, np.ascontiguousarray(x)) for k, x in golden.items()),
+                          OrderedDict((k, np.array(x, order="C", copy=True)) for k, x in golden.items()),
                           metadata={"source": "make_torch_fixtures.py: torch " + torch.__version__
                                               + " F32 eval-mode forward of the tiny ModifiedResNet CLIP"})
     state = OrderedDict((k, t.detach().clone()) for k, t in model.state_dict().items())
