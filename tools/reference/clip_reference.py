@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Independent numpy (float64) reference of the CLIP ViT forward pass.
+"""Independent numpy (float64) reference of the CLIP forward pass (ViT and ModifiedResNet image towers).
 
 This module is a *test oracle* for the Java implementation in ``clip-backbone``.
 It needs only numpy (and ``regex`` for the tokenizer); there is no torch here.
@@ -7,6 +7,8 @@ It needs only numpy (and ``regex`` for the tokenizer); there is no torch here.
 It follows, line by line:
 
 * openai/CLIP ``clip/model.py`` -- ``VisionTransformer.forward``,
+  ``ModifiedResNet.forward`` (3-conv stem, ``Bottleneck``, ``AttentionPool2d``;
+  batch norm in eval mode with the stored running statistics, eps 1e-5),
   ``CLIP.encode_text``, ``ResidualAttentionBlock``, ``QuickGELU``,
   ``build_model`` (architecture derived from tensor shapes);
 * PyTorch ``F.multi_head_attention_forward`` -- ``in_proj_weight`` [3w, w] is
@@ -231,14 +233,25 @@ class ClipArch:
 
 
 def arch_from_openai_state_dict(sd: Dict[str, np.ndarray]) -> ClipArch:
-    """clip/model.py build_model (ViT branch), verbatim logic."""
-    if "visual.proj" not in sd:
-        raise ValueError("only the ViT variant is supported (no visual.proj)")
-    vision_width = sd["visual.conv1.weight"].shape[0]
-    vision_layers = len([k for k in sd if k.startswith("visual.") and k.endswith(".attn.in_proj_weight")])
-    vision_patch_size = sd["visual.conv1.weight"].shape[-1]
-    grid_size = round((sd["visual.positional_embedding"].shape[0] - 1) ** 0.5)
-    image_resolution = vision_patch_size * grid_size
+    """clip/model.py build_model, verbatim logic (ViT branch, and the ModifiedResNet branch: then
+    ``vision_layers`` is a tuple of four block counts and ``vision_patch_size`` is None)."""
+    vit = "visual.proj" in sd
+    if vit:
+        vision_width = sd["visual.conv1.weight"].shape[0]
+        vision_layers = len([k for k in sd if k.startswith("visual.") and k.endswith(".attn.in_proj_weight")])
+        vision_patch_size = sd["visual.conv1.weight"].shape[-1]
+        grid_size = round((sd["visual.positional_embedding"].shape[0] - 1) ** 0.5)
+        image_resolution = vision_patch_size * grid_size
+        vision_heads = vision_width // 64
+    else:
+        counts = [len(set(k.split(".")[2] for k in sd if k.startswith(f"visual.layer{b}"))) for b in [1, 2, 3, 4]]
+        vision_layers = tuple(counts)
+        vision_width = sd["visual.layer1.0.conv1.weight"].shape[0]
+        output_width = round((sd["visual.attnpool.positional_embedding"].shape[0] - 1) ** 0.5)
+        vision_patch_size = None
+        assert output_width ** 2 + 1 == sd["visual.attnpool.positional_embedding"].shape[0]
+        image_resolution = output_width * 32
+        vision_heads = vision_width * 32 // 64
     embed_dim = sd["text_projection"].shape[1]
     context_length = sd["positional_embedding"].shape[0]
     vocab_size = sd["token_embedding.weight"].shape[0]
@@ -247,7 +260,7 @@ def arch_from_openai_state_dict(sd: Dict[str, np.ndarray]) -> ClipArch:
     transformer_layers = len(set(k.split(".")[2] for k in sd if k.startswith("transformer.resblocks")))
     return ClipArch(embed_dim=embed_dim, image_resolution=image_resolution,
                     vision_layers=vision_layers, vision_width=vision_width,
-                    vision_patch_size=vision_patch_size, vision_heads=vision_width // 64,
+                    vision_patch_size=vision_patch_size, vision_heads=vision_heads,
                     context_length=context_length, vocab_size=vocab_size,
                     text_width=transformer_width, text_heads=transformer_heads,
                     text_layers=transformer_layers)
@@ -291,8 +304,110 @@ def _openai_resblock(x, sd, p, heads, act, eps, attn_mask):
     return x + y
 
 
+# ---------------------------------------------------------------------------
+# ModifiedResNet (clip/model.py: Bottleneck, AttentionPool2d, ModifiedResNet), eval mode
+# ---------------------------------------------------------------------------
+
+BATCH_NORM_EPS = 1e-5   # nn.BatchNorm2d default, as in every released CLIP ResNet
+
+
+def conv2d(x, w, stride=1, padding=0):
+    """F.conv2d without bias: x [N, C, H, W], w [O, C, k, k]; cross-correlation with zero padding,
+    output size floor((H + 2p - k) / s) + 1 (im2col, float64)."""
+    n, c, h, wd = x.shape
+    o, c2, k, k2 = w.shape
+    assert c == c2 and k == k2
+    if padding:
+        x = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
+    ho = (h + 2 * padding - k) // stride + 1
+    wo = (wd + 2 * padding - k) // stride + 1
+    cols = np.empty((n, c, k, k, ho, wo), dtype=np.float64)
+    for i in range(k):
+        for j in range(k):
+            cols[:, :, i, j] = x[:, :, i:i + stride * ho:stride, j:j + stride * wo:stride]
+    out = np.einsum("nckluv,ockl->nouv", cols, w, optimize=True)
+    return out
+
+
+def avg_pool2d(x, k):
+    """nn.AvgPool2d(k): kernel = stride = k, no padding, floor mode (trailing rows/columns dropped)."""
+    n, c, h, w = x.shape
+    ho, wo = h // k, w // k
+    x = x[:, :, :ho * k, :wo * k].reshape(n, c, ho, k, wo, k)
+    return x.mean(axis=(3, 5))
+
+
+def batch_norm_eval(x, sd, prefix, eps=None):
+    """nn.BatchNorm2d in eval mode: (x - running_mean) / sqrt(running_var + eps) * weight + bias
+    (eps: BATCH_NORM_EPS unless given)."""
+    eps = BATCH_NORM_EPS if eps is None else eps
+    shape = (1, -1, 1, 1)
+    mean = sd[prefix + ".running_mean"].reshape(shape)
+    var = sd[prefix + ".running_var"].reshape(shape)
+    return (x - mean) / np.sqrt(var + eps) * sd[prefix + ".weight"].reshape(shape) + sd[prefix + ".bias"].reshape(shape)
+
+
+def relu(x):
+    return np.maximum(x, 0.0)
+
+
+def _bottleneck(x, sd, p, stride):
+    """Bottleneck.forward (expansion 4; avgpool(stride) after conv2 when stride > 1; downsample =
+    AvgPool2d(stride) -> 1x1 conv -> BN, present when the module has one)."""
+    out = relu(batch_norm_eval(conv2d(x, sd[p + "conv1.weight"]), sd, p + "bn1"))
+    out = relu(batch_norm_eval(conv2d(out, sd[p + "conv2.weight"], padding=1), sd, p + "bn2"))
+    if stride > 1:
+        out = avg_pool2d(out, stride)
+    out = batch_norm_eval(conv2d(out, sd[p + "conv3.weight"]), sd, p + "bn3")
+    identity = x
+    if p + "downsample.0.weight" in sd:
+        identity = x if stride == 1 else avg_pool2d(x, stride)
+        identity = batch_norm_eval(conv2d(identity, sd[p + "downsample.0.weight"]), sd, p + "downsample.1")
+    return relu(out + identity)
+
+
+def attention_pool_2d(x, sd, heads, p="visual.attnpool."):
+    """AttentionPool2d.forward: flatten HW, prepend the mean token, add the positional embedding,
+    multi-head attention with separate q/k/v projections where only token 0 queries, c_proj."""
+    n, c, h, w = x.shape
+    x = x.reshape(n, c, h * w).transpose(0, 2, 1)                   # [N, HW, C]
+    x = np.concatenate([x.mean(axis=1, keepdims=True), x], axis=1)  # [N, HW+1, C]
+    x = x + sd[p + "positional_embedding"]
+    hd = c // heads
+    q = x[:, :1] @ sd[p + "q_proj.weight"].T + sd[p + "q_proj.bias"]   # [N, 1, C]
+    k = x @ sd[p + "k_proj.weight"].T + sd[p + "k_proj.bias"]          # [N, L, C]
+    v = x @ sd[p + "v_proj.weight"].T + sd[p + "v_proj.bias"]
+    q = q.reshape(n, 1, heads, hd).transpose(0, 2, 1, 3) * math.sqrt(1.0 / float(hd))
+    k = k.reshape(n, -1, heads, hd).transpose(0, 2, 1, 3)
+    v = v.reshape(n, -1, heads, hd).transpose(0, 2, 1, 3)
+    o = _softmax(q @ k.transpose(0, 1, 3, 2)) @ v                   # [N, H, 1, hd]
+    o = o.transpose(0, 2, 1, 3).reshape(n, c)
+    return o @ sd[p + "c_proj.weight"].T + sd[p + "c_proj.bias"]
+
+
+def encode_image_resnet(sd, arch: ClipArch, pixel_values, trace=None):
+    """ModifiedResNet.forward (eval mode). pixel_values [N, 3, R, R] (already normalised)."""
+    x = np.asarray(pixel_values, dtype=np.float64)
+    x = relu(batch_norm_eval(conv2d(x, sd["visual.conv1.weight"], stride=2, padding=1), sd, "visual.bn1"))
+    x = relu(batch_norm_eval(conv2d(x, sd["visual.conv2.weight"], padding=1), sd, "visual.bn2"))
+    x = relu(batch_norm_eval(conv2d(x, sd["visual.conv3.weight"], padding=1), sd, "visual.bn3"))
+    x = avg_pool2d(x, 2)
+    if trace is not None:
+        trace["vision_stem"] = x.copy()
+    for stage, blocks in enumerate(arch.vision_layers):
+        for b in range(blocks):
+            stride = 2 if (stage > 0 and b == 0) else 1
+            x = _bottleneck(x, sd, f"visual.layer{stage + 1}.{b}.", stride)
+        if trace is not None:
+            trace[f"vision_layer{stage + 1}"] = x.copy()
+    return attention_pool_2d(x, sd, arch.vision_heads)
+
+
 def encode_image_openai(sd, arch: ClipArch, pixel_values, trace=None):
-    """VisionTransformer.forward. pixel_values [N, 3, R, R] (already normalised)."""
+    """VisionTransformer.forward (or ModifiedResNet.forward when the arch has a ResNet tower).
+    pixel_values [N, 3, R, R] (already normalised)."""
+    if isinstance(arch.vision_layers, tuple):
+        return encode_image_resnet(sd, arch, pixel_values, trace)
     x = np.asarray(pixel_values, dtype=np.float64)
     n = x.shape[0]
     p = arch.vision_patch_size
@@ -475,7 +590,7 @@ def load_model(folder: str) -> ClipReference:
     """Load a checkpoint folder in OpenAI/open_clip layout or HF CLIPModel layout."""
     tensors, _ = read_safetensors(_weights_file(folder))
     w = {k: v.astype(np.float64) for k, v in tensors.items() if v.dtype.kind == "f"}
-    if "visual.proj" in w:
+    if "visual.proj" in w or "visual.attnpool.positional_embedding" in w:
         arch = arch_from_openai_state_dict(w)
         oc = os.path.join(folder, "open_clip_config.json")
         if os.path.exists(oc):
@@ -485,7 +600,10 @@ def load_model(folder: str) -> ClipReference:
             vc, tc = mc.get("vision_cfg", {}), mc.get("text_cfg", {})
             act = "quick_gelu" if mc.get("quick_gelu", False) else "gelu"
             arch.vision_act = arch.text_act = act
-            arch.vision_heads = arch.vision_width // vc.get("head_width", 64)
+            if isinstance(arch.vision_layers, tuple):   # open_clip: width * 32 // head_width
+                arch.vision_heads = arch.vision_width * 32 // vc.get("head_width", 64)
+            else:
+                arch.vision_heads = arch.vision_width // vc.get("head_width", 64)
             arch.text_heads = tc.get("heads", 8)
             arch.vision_eps = vc.get("norm_kwargs", {}).get("eps", 1e-5)
             arch.text_eps = tc.get("norm_kwargs", {}).get("eps", 1e-5)

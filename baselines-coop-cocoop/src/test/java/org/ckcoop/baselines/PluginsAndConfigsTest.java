@@ -152,7 +152,7 @@ class PluginsAndConfigsTest {
         Path run = dir.resolve(name);
         TrainingResult result;
         try (PromptLearner learner = plan.newLearner(tiny, ToyProblem.BASE, template)) {
-          result = plan.train(learner, tiny, base, run, false, List.of());
+          result = plan.train(learner, tiny, base, plan.provenance(tiny, "toy-split"), run, false, List.of());
         }
         assertThat(result.history()).hasSize(2);
         assertThat(Files.readString(run.resolve("resolved-config.properties"))).contains("learner.name = " + name);

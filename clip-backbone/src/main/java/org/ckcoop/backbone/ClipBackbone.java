@@ -40,6 +40,10 @@ import org.ckcoop.backbone.text.ClipTokenizer;
  * the backbone's own manager, so a caller that opens one manager per step and closes it keeps memory
  * flat over any number of steps.
  *
+ * <p>The image tower is the one the checkpoint holds: a vision transformer or OpenAI's modified
+ * ResNet ({@link ClipArchitecture#imageTower()}); {@code architecture().describe()}, which results
+ * record with the {@link #identity()}, starts with its kind. Deep vision prompts need a ViT.
+ *
  * <p>Two text entry points: {@link #encodeTokens} from token ids, and {@link #encodeTokenEmbeddings}
  * from token embeddings plus EOT positions (differentiable; what prompt learners call). Features are
  * projected and <em>not</em> normalised.
@@ -177,11 +181,15 @@ public final class ClipBackbone implements AutoCloseable {
    * {@code pixels}' manager.
    *
    * @throws IllegalArgumentException when a shape does not fit this model (prompt width, more prompt
-   *     layers than blocks after the first)
+   *     layers than blocks after the first), or when prompts are given and the image tower is not a ViT
    */
   public NDArray encodeImages(NDArray pixels, VisionLayerPrompts prompts) {
     if (prompts == null) {
       return encodeImages(pixels);
+    }
+    if (!architecture.hasVitImageTower()) {
+      throw new IllegalArgumentException(
+          "deep vision prompts need a ViT image tower; this backbone's is " + architecture.imageTower().label());
     }
     int width = architecture.vision().width();
     int blocks = architecture.vision().layers();

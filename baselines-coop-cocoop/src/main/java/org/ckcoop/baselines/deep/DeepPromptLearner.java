@@ -60,7 +60,9 @@ public abstract class DeepPromptLearner implements PromptLearner {
     this.nCtx = nCtx;
     this.placeholder = context.placeholder();
     int textLayers = backbone.architecture().text().layers();
-    int visionLayers = backbone.architecture().vision().layers();
+    // a ResNet image tower takes no prompts (the subclasses refuse vision prompts on one): only the
+    // text tower bounds the depth then
+    int visionLayers = backbone.architecture().hasVitImageTower() ? backbone.architecture().vision().layers() : textLayers;
     if (depth > Math.min(textLayers, visionLayers)) {
       throw new InputException("learner." + name + "." + depthKey, "is " + depth + " but the backbone's towers have "
           + textLayers + " (text) and " + visionLayers + " (vision) layers; at most " + Math.min(textLayers, visionLayers));
@@ -144,8 +146,8 @@ public abstract class DeepPromptLearner implements PromptLearner {
   @Override
   public void loadState(Map<String, FloatTensor> tensors) {
     StateTensors.requireMatching(name, tensors, parameters, "n_ctx " + nCtx + ", the text width "
-        + backbone.architecture().text().width() + " and the vision width " + backbone.architecture().vision().width()
-        + " here");
+        + backbone.architecture().text().width() + (backbone.architecture().hasVitImageTower()
+            ? " and the vision width " + backbone.architecture().vision().width() : "") + " here");
     parameters.forEach((k, array) -> TrainableArrays.overwrite(array, tensors.get(k).data()));
   }
 

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.ckcoop.common.InputException;
+import org.ckcoop.backbone.ClipBackbone;
 import org.ckcoop.backbone.prompts.TextLayerPrompts;
 import org.ckcoop.backbone.prompts.VisionLayerPrompts;
 import org.ckcoop.baselines.deep.DeepPromptLearner;
@@ -21,7 +22,8 @@ import org.ckcoop.core.learner.TrainableArrays;
  * {@code text.k} [n_ctx_text, text width] for text blocks k+1 (k = 0..J_t-2), {@code vision.0}
  * [n_ctx_vision, vision width] appended before {@code ln_pre} and {@code vision.k} for vision blocks
  * k (k = 1..J_v-1), each N(0, 0.02^2) and learned independently. Loss: cross-entropy. 30,720
- * parameters at ViT-B/16 with the 2+2, depth 12/12 defaults.
+ * parameters at ViT-B/16 with the 2+2, depth 12/12 defaults. Vision prompts need a ViT image tower:
+ * on a ResNet backbone {@code prompt_depth_vision} must be 0 (text prompts only).
  */
 public class IvlpLearner extends DeepPromptLearner {
   private final List<NDArray> text = new ArrayList<>();
@@ -40,12 +42,12 @@ public class IvlpLearner extends DeepPromptLearner {
   }
 
   private IvlpLearner(String name, LearnerContext context, IvlpSettings s, SplittableRandom random) {
-    super(name, context.backbone(), context.classNames(),
+    super(name, checkVisionPrompts(name, context.backbone(), s), context.classNames(),
         LayerZeroContext.resolve(context.backbone(), "learner." + name, s.nCtxText(), s.ctxInit(), random),
         s.nCtxText(), s.promptDepthText(), "prompt_depth_text");
     int tw = backbone.architecture().text().width();
-    int vw = backbone.architecture().vision().width();
-    if (s.promptDepthVision() > backbone.architecture().vision().layers()) {
+    int vw = s.promptDepthVision() == 0 ? 0 : backbone.architecture().vision().width();
+    if (s.promptDepthVision() > 0 && s.promptDepthVision() > backbone.architecture().vision().layers()) {
       throw new InputException("learner." + name + ".prompt_depth_vision", "is " + s.promptDepthVision()
           + " but the vision tower has " + backbone.architecture().vision().layers() + " layers");
     }
@@ -57,6 +59,20 @@ public class IvlpLearner extends DeepPromptLearner {
       vision.add(register("vision." + k, TrainableArrays.create(manager,
           LayerZeroContext.gaussian(random, s.nCtxVision() * vw, 0.02), new Shape(s.nCtxVision(), vw))));
     }
+  }
+
+  /**
+   * Vision prompts enter the vision transformer's layers: with {@code prompt_depth_vision > 0} the
+   * backbone must have a ViT image tower; with 0 the learner prompts the text tower only and works on
+   * any backbone.
+   */
+  private static ClipBackbone checkVisionPrompts(String name, ClipBackbone backbone, IvlpSettings s) {
+    if (s.promptDepthVision() > 0 && !backbone.architecture().hasVitImageTower()) {
+      throw new InputException("learner." + name + ".prompt_depth_vision", "is " + s.promptDepthVision()
+          + ", but vision prompts need a ViT image tower; this backbone's is "
+          + backbone.architecture().imageTower().label() + " (set it to 0 to prompt the text tower only)");
+    }
+    return backbone;
   }
 
   @Override

@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.ckcoop.backbone.ClipBackbone;
 import org.ckcoop.backbone.prompts.TextLayerPrompts;
 import org.ckcoop.backbone.prompts.VisionLayerPrompts;
 import org.ckcoop.baselines.deep.DeepPromptLearner;
@@ -31,6 +32,8 @@ import org.ckcoop.core.learner.TrainableArrays;
  *
  * <p>Loss: cross-entropy on {@code exp(logit_scale) * cos}. 3,555,072 parameters at ViT-B/16 with
  * J = 9 ({@link MapleSettings#parameterCount}). The official code runs in fp16 on a GPU; here F32.
+ * Its prompts enter the vision transformer's layers: a backbone with a ResNet image tower is refused
+ * at construction.
  */
 public final class MapleLearner extends DeepPromptLearner {
   private final Linear proj;
@@ -43,7 +46,7 @@ public final class MapleLearner extends DeepPromptLearner {
   }
 
   private MapleLearner(LearnerContext context, MapleSettings settings, SplittableRandom random) {
-    super(MaplePlugin.NAME, context.backbone(), context.classNames(),
+    super(MaplePlugin.NAME, requireVit(context.backbone()), context.classNames(),
         LayerZeroContext.resolve(context.backbone(), "learner.maple", settings.nCtx(), settings.ctxInit(), random),
         settings.nCtx(), settings.promptDepth(), "prompt_depth");
     int tw = backbone.architecture().text().width();
@@ -63,6 +66,15 @@ public final class MapleLearner extends DeepPromptLearner {
       register("compound_prompt_projections." + k + ".bias", l.bias());
       compoundProjections.add(l);
     }
+  }
+
+  /**
+   * MaPLe couples every text prompt layer to the vision transformer's layers: it needs a ViT image
+   * tower (the error names the learner and the backbone's tower, e.g. ResNet (RN50)).
+   */
+  private static ClipBackbone requireVit(ClipBackbone backbone) {
+    backbone.architecture().requireVit("learner." + MaplePlugin.NAME);
+    return backbone;
   }
 
   @Override

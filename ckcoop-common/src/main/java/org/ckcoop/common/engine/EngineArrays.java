@@ -18,7 +18,7 @@ import ai.djl.ndarray.types.Shape;
  * The arrays made here are copies whose storage belongs to the tensor itself, so they are safe
  * whatever the JVM's collector does and whenever their handles are closed.
  *
- * <p>A test in eval-suite ({@code EngineArraysOnlyTest}) fails on any other use of
+ * <p>A test in ckcoop-cli ({@code EngineArraysOnlyTest}) fails on any other use of
  * {@code NDManager.create} with Java data, {@code NDArray.set} with Java data, or an
  * {@code NDArray} operation with a {@code Number} operand anywhere in the project's main code.
  */

@@ -232,9 +232,19 @@ public final class LayeredConfig {
     private Path learnerFile;
     private final List<Path> experimentFiles = new ArrayList<>();
     private final List<String> overrides = new ArrayList<>();
+    private ConfigFileCache cache;
 
     private Builder(ConfigSchema schema) {
       this.schema = schema;
+    }
+
+    /**
+     * Reads the files through {@code cache} (each file once across every builder sharing it) instead
+     * of from disk at each {@link #build()}.
+     */
+    public Builder fileCache(ConfigFileCache cache) {
+      this.cache = Objects.requireNonNull(cache, "cache");
+      return this;
     }
 
     /** Sets the dataset file (replacing any set before). */
@@ -306,7 +316,7 @@ public final class LayeredConfig {
       files.addAll(experimentFiles);
       for (Path file : files) {
         sources.add(file.toString());
-        maps.add(ConfigFileReader.read(file));
+        maps.add(cache == null ? ConfigFileReader.read(file) : new LinkedHashMap<>(cache.read(file)));
       }
 
       if (!overrides.isEmpty()) {

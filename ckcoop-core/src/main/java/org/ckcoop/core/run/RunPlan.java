@@ -39,6 +39,8 @@ public record RunPlan(
     OptimSettings optim,
     TrainSettings train,
     ResolvedConfig resolved) {
+  /** The file in a run folder that holds the run's resolved config (every key, defaults included). */
+  public static final String RESOLVED_CONFIG = "resolved-config.properties";
 
   /**
    * Binds a config.
@@ -72,23 +74,37 @@ public record RunPlan(
     return factory.create(new LearnerContext(backbone, classNames, learnerSettings, template, train.seed(), cache));
   }
 
-  /** Returns the run's provenance for training on {@code data} with {@code backbone}. */
-  public RunProvenance provenance(ClipBackbone backbone, TrainingData data) {
-    return new RunProvenance(factory.name(), resolved.values(), resolved.hash(), backbone.identity(), data.identity(),
+  /**
+   * Returns the run's provenance, the one builder of it: this plan's learner, resolved config and its
+   * hash, seed and the software versions, with the backbone's identity and the identity of the split
+   * the run trains on ({@code splitIdentity}: the SHA-256 of the split file, see
+   * {@link RunProvenance#dataIdentity()}).
+   */
+  public RunProvenance provenance(ClipBackbone backbone, String splitIdentity) {
+    return new RunProvenance(factory.name(), resolved.values(), resolved.hash(), backbone.identity(), splitIdentity,
         train.seed(), RunProvenance.currentVersions());
+  }
+
+  /** Writes the resolved config into a run folder as {@value #RESOLVED_CONFIG} and returns the file. */
+  public Path writeResolvedConfig(Path runDirectory) {
+    Path file = runDirectory.resolve(RESOLVED_CONFIG);
+    resolved.write(file);
+    return file;
   }
 
   /**
    * Trains {@code learner} with this plan's recipe into {@code runDirectory} (resuming from its
-   * checkpoint when asked), writing the resolved config beside the results as
-   * {@code resolved-config.properties}.
+   * checkpoint when asked), writing the resolved config beside the checkpoints as
+   * {@value #RESOLVED_CONFIG}.
+   *
+   * @param provenance the run's provenance, from {@link #provenance(ClipBackbone, String)}
    */
-  public TrainingResult train(PromptLearner learner, ClipBackbone backbone, TrainingData data, Path runDirectory,
-      boolean resume, List<TrainingListener> listeners) {
+  public TrainingResult train(PromptLearner learner, ClipBackbone backbone, TrainingData data, RunProvenance provenance,
+      Path runDirectory, boolean resume, List<TrainingListener> listeners) {
     LearnerTrainer trainer = new LearnerTrainer(optim, train);
     TrainingResult result = trainer.train(new LearnerTrainer.Job(learner, backbone, data, runDirectory,
-        provenance(backbone, data), resume, listeners));
-    resolved.write(runDirectory.resolve("resolved-config.properties"));
+        provenance, resume, listeners));
+    writeResolvedConfig(runDirectory);
     return result;
   }
 

@@ -52,16 +52,19 @@ import org.ckcoop.common.engine.EngineArrays;
  * good checkpoint.
  *
  * <p>The run folder also receives {@code train.log} (a human-readable log, appended across resumes),
- * {@code metrics.jsonl} (one JSON object per epoch) and, at the end, {@code learner-state.safetensors}
- * and {@code result.json}.
+ * {@code metrics.jsonl} (one JSON object per epoch) and, at the end, {@code learner-state.safetensors}.
+ * The trainer writes no result record: it returns a {@link TrainingResult}, and the caller that also
+ * tests the learner (eval-suite's study runner) writes the run's one record, {@code run.json}.
+ *
+ * <p>A checkpoint records {@code training_examples_identity}: the content hash of the training
+ * examples as the trainer sees them ({@link TrainingData#identity()}: features or images and labels),
+ * so that a resume on other examples fails; it is not the split identity of the run's provenance.
  */
 public final class LearnerTrainer {
   /** The checkpoint file name inside a run folder. */
   public static final String CHECKPOINT = "checkpoint.safetensors";
   /** The final learner state file name inside a run folder. */
   public static final String STATE = "learner-state.safetensors";
-  /** The result file name inside a run folder. */
-  public static final String RESULT = "result.json";
 
   private static final Logger LOG = LoggerFactory.getLogger(LearnerTrainer.class);
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -164,7 +167,8 @@ public final class LearnerTrainer {
       log(run, "resumed from " + CHECKPOINT + " after epoch " + history.size() + " of " + train.epochs());
     } else {
       log(run, "started: learner " + job.provenance().learner() + ", config " + job.provenance().configHash()
-          + ", backbone " + job.provenance().backboneIdentity() + ", data " + job.data().identity()
+          + ", backbone " + job.provenance().backboneIdentity() + ", split " + job.provenance().dataIdentity()
+          + ", training examples " + job.data().identity()
           + ", " + learner.learnableParameterCount() + " learnable parameters");
     }
     rewriteMetrics(run, history);
@@ -204,7 +208,6 @@ public final class LearnerTrainer {
     LearnerStateFile.of(job.provenance().learner(), learner, learnerConfig, job.provenance().backboneIdentity())
         .write(stateFile);
     TrainingResult result = new TrainingResult(job.provenance(), train.epochs(), List.copyOf(history), stateFile, resumed);
-    result.write(run.resolve(RESULT));
     log(run, "finished: " + train.epochs() + " epochs, final loss " + String.format(Locale.ROOT, "%.5f", result.finalLoss()));
     return result;
   }
@@ -320,7 +323,7 @@ public final class LearnerTrainer {
         .putMetadata("learner", job.provenance().learner())
         .putMetadata("config_hash", job.provenance().configHash())
         .putMetadata("backbone_identity", job.provenance().backboneIdentity())
-        .putMetadata("data_identity", job.data().identity())
+        .putMetadata("training_examples_identity", job.data().identity())
         .putMetadata("history", json(history))
         .putMetadata("initial_state_norm", Double.toString(initialNorm))
         .putMetadata("written", Instant.now().toString());
@@ -342,8 +345,11 @@ public final class LearnerTrainer {
           "the resolved config differs from the one the run started with");
       expectSame(file, "backbone identity", meta.get("backbone_identity"), job.provenance().backboneIdentity(),
           "it was trained on another backbone");
-      expectSame(file, "data identity", meta.get("data_identity"), job.data().identity(),
-          "it was trained on other data");
+      // Checkpoints written before the key was renamed call it data_identity (same meaning).
+      String examples = meta.containsKey("training_examples_identity") ? meta.get("training_examples_identity")
+          : meta.get("data_identity");
+      expectSame(file, "training examples identity", examples, job.data().identity(),
+          "it was trained on other training examples");
       Map<String, FloatTensor> learnerState = new LinkedHashMap<>();
       Map<String, float[]> optimizerState = new LinkedHashMap<>();
       for (TensorEntry e : f.entries().values()) {

@@ -17,7 +17,9 @@ import org.ckcoop.common.ProjectVersion;
  * @param resolvedConfig every resolved setting (key to canonical value)
  * @param configHash the SHA-256 of the resolved config: the run's identity
  * @param backboneIdentity the backbone identity
- * @param dataIdentity the identity of the training data (split hash)
+ * @param dataIdentity the split identity: the SHA-256 of the split file the run trained on (for a
+ *     study run, the few-shot split's {@code FewShotSplit.identity()}); not the content hash of the
+ *     encoded training examples, which checkpoints record as {@code training_examples_identity}
  * @param seed the training seed
  * @param versions ckcoop, Java, DJL, engine and OS versions
  */

@@ -155,6 +155,30 @@ class CkCoOpLearnerTest {
   }
 
   @Test
+  void onAResNetBackboneItClassifiesTheResNetTowersFeatures() {
+    try (ClipBackbone backbone = TinyBackbones.resNet(3);
+        CkCoOpLearner learner = learner(backbone, settings("k=16"));
+        NDManager m = EngineRuntime.engine().newBaseManager()) {
+      assertThat(backbone.architecture().describe()).startsWith("ResNet 64px");
+      SplittableRandom random = new SplittableRandom(4);
+      float[] v = new float[2 * 3 * 64 * 64];
+      for (int i = 0; i < v.length; i++) {
+        v[i] = (float) random.nextGaussian();
+      }
+      ai.djl.ndarray.NDArray pixels = m.create(v, new Shape(2, 3, 64, 64));
+      ai.djl.ndarray.NDArray image = backbone.encodeImages(pixels);
+      float[] logits = learner.forward(new org.ckcoop.core.learner.LearnerBatch(m, image, pixels, null, false))
+          .logits().toFloatArray();
+      float[] expected = org.ckcoop.core.classify.PromptClassifier.logits(image, learner.textFeatures(m, image),
+          backbone.logitScale()).toFloatArray();
+      assertThat(logits).hasSize(2 * ToyTrainingAccess.classes().size());
+      for (int i = 0; i < expected.length; i++) {
+        assertThat(logits[i]).isCloseTo(expected[i], offset(1e-4f));
+      }
+    }
+  }
+
+  @Test
   void underscoresInCtxInitAreSpacesAsInCoOp() {
     try (ClipBackbone backbone = TinyBackbones.create(3);
         CkCoOpLearner spaced = learner(backbone, settings("k=16", "ctx_init=a photo of a"));
@@ -252,7 +276,8 @@ class CkCoOpLearnerTest {
           float[] factor1 = learner.stateTensors().get("kronecker.factors.1").toFloatArray();
           assertThat(learner.trainableParameters().keySet()).first().isEqualTo("coefficients");
           assertThat(learner.trainableParameters()).hasSize(kronecker ? 4 : 1);
-          TrainingResult result = plan("optim.lr=0.01", "train.epochs=5", "train.batch_size=8").train(learner, backbone, data,
+          RunPlan recipe = plan("optim.lr=0.01", "train.epochs=5", "train.batch_size=8");
+          TrainingResult result = recipe.train(learner, backbone, data, recipe.provenance(backbone, "toy-split"),
               dir.resolve("run-" + kronecker), false, List.of());
           List<Double> losses = result.history().stream().map(EpochSummary::loss).toList();
           assertThat(losses.get(4)).as(losses.toString()).isLessThan(losses.get(1));

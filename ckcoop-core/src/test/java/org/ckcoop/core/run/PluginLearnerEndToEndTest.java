@@ -65,7 +65,7 @@ class PluginLearnerEndToEndTest {
       List<String> classes = ToyTrainingAccess.classes();
       Path run = dir.resolve("run");
       try (PromptLearner learner = plan.newLearner(backbone, classes, "a photo of a {}.")) {
-        assertThatThrownBy(() -> plan.train(learner, backbone, train, run, false, List.of(new TrainingListener() {
+        assertThatThrownBy(() -> plan.train(learner, backbone, train, plan.provenance(backbone, "split-a"), run, false, List.of(new TrainingListener() {
           @Override
           public void onEpochEnd(EpochSummary summary) {
             if (summary.epoch() == 1) {
@@ -77,7 +77,7 @@ class PluginLearnerEndToEndTest {
       TrainingResult result;
       Accuracy accuracy;
       try (PromptLearner learner = plan.newLearner(backbone, classes, "a photo of a {}.")) {
-        result = plan.train(learner, backbone, train, run, true, List.of());
+        result = plan.train(learner, backbone, train, plan.provenance(backbone, "split-a"), run, true, List.of());
         accuracy = plan.evaluate(learner, backbone, ToyTrainingAccess.features(test), ToyTrainingAccess.labels(test));
       }
       assertThat(result.resumed()).isTrue();
@@ -85,12 +85,13 @@ class PluginLearnerEndToEndTest {
       assertThat(accuracy.top1()).isGreaterThan(100.0 / 3 + 10);
       Path uninterrupted = dir.resolve("uninterrupted");
       try (PromptLearner learner = plan.newLearner(backbone, classes, "a photo of a {}.")) {
-        plan.train(learner, backbone, train, uninterrupted, false, List.of());
+        plan.train(learner, backbone, train, plan.provenance(backbone, "split-a"), uninterrupted, false, List.of());
       }
       assertThat(LearnerStateFile.read(run.resolve("learner-state.safetensors")).tensors().get("ctx").data())
           .containsExactly(LearnerStateFile.read(uninterrupted.resolve("learner-state.safetensors")).tensors().get("ctx").data());
 
-      TrainingResult stored = TrainingResult.read(run.resolve("result.json"));
+      TrainingResult stored = result;
+      assertThat(stored.provenance().dataIdentity()).isEqualTo("split-a");
       assertThat(stored.provenance().configHash()).isEqualTo(plan.resolved().hash()).hasSize(64);
       assertThat(stored.provenance().resolvedConfig()).isEqualTo(plan.resolved().values());
       assertThat(stored.provenance().backboneIdentity()).isEqualTo(backbone.identity());

@@ -66,7 +66,7 @@ final class CanonicalWeights {
       throw new CheckpointException(
           stored.fileOf(unexpected.get(0).substring(1, unexpected.get(0).indexOf('\'', 1))),
           "unexpected tensor" + (unexpected.size() > 1 ? "s" : "") + " " + first(unexpected, 5)
-              + ": not part of a CLIP ViT model with " + shapeOrigin);
+              + ": not part of a CLIP model with " + shapeOrigin);
     }
     Map<String, FloatTensor> weights = new LinkedHashMap<>();
     for (Map.Entry<String, WeightRecipe> e : plan.entrySet()) {

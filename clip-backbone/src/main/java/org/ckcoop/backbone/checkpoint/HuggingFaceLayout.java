@@ -164,6 +164,10 @@ public final class HuggingFaceLayout implements CheckpointLayout {
    */
   @Override
   public void write(ClipCheckpoint checkpoint, Path dir, StorageType type, BpeVocabulary vocabulary) {
+    if (!checkpoint.architecture().hasVitImageTower()) {
+      throw new org.ckcoop.common.InputException(name() + " layout", "Hugging Face's CLIPModel has only ViT image towers;"
+          + " this checkpoint's is " + checkpoint.architecture().imageTower().label() + ": write it in the openai layout");
+    }
     ConfigFiles.createFolder(dir);
     SafetensorsWriter writer = new SafetensorsWriter().putMetadata("format", "pt");
     CanonicalWeights.disassemble(checkpoint.weights(), HuggingFaceLayout::recipe, writer, type);

@@ -18,7 +18,11 @@ import org.ckcoop.backbone.safetensors.StorageType;
  * OpenAI's tensor names ({@code visual.conv1.weight}, {@code transformer.resblocks.N...}), as in the
  * released CLIP models and in open_clip. The architecture comes from {@code open_clip_config.json}
  * when present; otherwise it is derived from tensor shapes as OpenAI's {@code build_model} does
- * (heads = width / 64, resolution = patch x grid, QuickGELU, layer-norm epsilon 1e-5).
+ * (heads = width / 64, resolution = patch x grid, QuickGELU, layer-norm epsilon 1e-5). A
+ * {@code visual.layer1.0.conv1.weight} tensor marks a ResNet image tower ({@link ResNetShape}):
+ * blocks per stage from the names, width from that tensor, resolution = 32 x the attention pool's
+ * grid, heads = width x 32 / 64 (open_clip: {@code vision_cfg.layers} a list, heads = width x 32 /
+ * head_width); the batch norms' {@code num_batches_tracked} buffers are ignored.
  */
 public final class OpenAiLayout implements CheckpointLayout {
   /** The open_clip config file name. */
@@ -156,10 +160,16 @@ public final class OpenAiLayout implements CheckpointLayout {
   }
 
   private static boolean ignorable(String name) {
-    return NON_WEIGHTS.contains(name) || name.endsWith("position_ids");
+    return NON_WEIGHTS.contains(name) || name.endsWith("position_ids") || name.endsWith(".num_batches_tracked");
   }
 
+  /** The tensor whose presence marks a ResNet image tower, as in OpenAI's {@code build_model}. */
+  static final String RESNET_MARKER = "visual.layer1.0.conv1.weight";
+
   private static ClipArchitecture deriveFromShapes(CheckpointTensors t) {
+    if (t.contains(RESNET_MARKER)) {
+      return deriveResNetFromShapes(t);
+    }
     Path file = t.description();
     long[] conv = require(t, "visual.conv1.weight", 4);
     long[] visualPos = require(t, "visual.positional_embedding", 2);
@@ -186,6 +196,62 @@ public final class OpenAiLayout implements CheckpointLayout {
         (int) textProj[1], patch * grid, patch,
         new TowerShape(visionWidth, visionLayers, headsFor(file, "vision", visionWidth), visionMlp, Activation.QUICK_GELU, 1e-5),
         (int) textPos[0], (int) tokens[0],
+        new TowerShape(textWidth, textLayers, headsFor(file, "text", textWidth), textMlp, Activation.QUICK_GELU, 1e-5));
+  }
+
+  /**
+   * OpenAI's {@code build_model} for a ResNet image tower: blocks per stage counted from the names
+   * {@code visual.layerS.B.*}, width from {@code visual.layer1.0.conv1.weight}, the attention pool's
+   * grid from its positional embedding (resolution = grid x 32), heads = width x 32 / 64.
+   */
+  private static ClipArchitecture deriveResNetFromShapes(CheckpointTensors t) {
+    Path file = t.description();
+    long[] first = require(t, RESNET_MARKER, 4);
+    long[] pool = require(t, "visual.attnpool.positional_embedding", 2);
+    int width = (int) first[0];
+    int grid = (int) Math.round(Math.sqrt(pool[0] - 1));
+    if (grid * grid + 1 != pool[0]) {
+      throw new CheckpointException(file, "tensor 'visual.attnpool.positional_embedding' has " + pool[0]
+          + " rows, expected a square grid + 1");
+    }
+    List<Integer> layers = new java.util.ArrayList<>();
+    for (int stage = 1; stage <= 4; stage++) {
+      int blocks = countBlocks(t, Pattern.compile("^visual\\.layer" + stage + "\\.(\\d+)\\."));
+      if (blocks == 0) {
+        throw new CheckpointException(file, "no blocks of ResNet stage " + stage + " found (visual.layer" + stage + ".N...)");
+      }
+      layers.add(blocks);
+    }
+    if (width < 2 || width % 2 != 0) {
+      throw new CheckpointException(file, "tensor '" + RESNET_MARKER + "' gives the ResNet width " + width
+          + "; OpenAI's rule for the attention pool's heads (width x 32 / 64) needs an even width");
+    }
+    ResNetShape image = new ResNetShape(layers, width, ResNetShape.openAiHeads(width));
+    Text text = deriveText(t);
+    try {
+      return new ClipArchitecture(text.embedDim(), grid * ResNetShape.DOWNSAMPLING, image, text.contextLength(),
+          text.vocabSize(), text.shape());
+    } catch (IllegalArgumentException e) {
+      throw new CheckpointException(file, e.getMessage(), e);
+    }
+  }
+
+  /** The text tower and joint embedding as derived from shapes. */
+  private record Text(int embedDim, int contextLength, int vocabSize, TowerShape shape) {}
+
+  private static Text deriveText(CheckpointTensors t) {
+    Path file = t.description();
+    long[] textProj = require(t, "text_projection", 2);
+    long[] textPos = require(t, "positional_embedding", 2);
+    long[] tokens = require(t, "token_embedding.weight", 2);
+    long[] lnFinal = require(t, "ln_final.weight", 1);
+    int textWidth = (int) lnFinal[0];
+    int textLayers = countBlocks(t, TEXT_BLOCK);
+    if (textLayers == 0) {
+      throw new CheckpointException(file, "no text transformer blocks found (transformer.resblocks.N)");
+    }
+    int textMlp = (int) require(t, "transformer.resblocks.0.mlp.c_fc.weight", 2)[0];
+    return new Text((int) textProj[1], (int) textPos[0], (int) tokens[0],
         new TowerShape(textWidth, textLayers, headsFor(file, "text", textWidth), textMlp, Activation.QUICK_GELU, 1e-5));
   }
 
@@ -232,6 +298,9 @@ public final class OpenAiLayout implements CheckpointLayout {
     double visionEps = ConfigFiles.doubleValue(file, vision.get("norm_kwargs"), "vision_cfg.norm_kwargs.", "eps", 1e-5);
     double textEps = ConfigFiles.doubleValue(file, text.get("norm_kwargs"), "text_cfg.norm_kwargs.", "eps", 1e-5);
     Activation act = cfg.path("quick_gelu").asBoolean(false) ? Activation.QUICK_GELU : Activation.GELU;
+    if (vision.path("layers").isArray()) {
+      return resNetFromOpenClipConfig(file, cfg, vision, text, act, textEps);
+    }
     int vWidth = ConfigFiles.intValue(file, vision, "vision_cfg.", "width", 768);
     int headWidth = ConfigFiles.intValue(file, vision, "vision_cfg.", "head_width", 64);
     if (headWidth <= 0 || vWidth % headWidth != 0) {
@@ -253,6 +322,41 @@ public final class OpenAiLayout implements CheckpointLayout {
               ConfigFiles.intValue(file, text, "text_cfg.", "heads", 8), (int) (tWidth * tRatio), act, textEps));
     } catch (IllegalArgumentException e) {
       throw new CheckpointException(file, e.getMessage(), e);
+    }
+  }
+
+  /**
+   * open_clip's ResNet branch ({@code vision_cfg.layers} a list of four stage depths): heads =
+   * {@code width * 32 / head_width}, as open_clip's {@code _build_vision_tower} computes them.
+   */
+  private static ClipArchitecture resNetFromOpenClipConfig(
+      Path file, JsonNode cfg, JsonNode vision, JsonNode text, Activation act, double textEps) {
+    List<Integer> layers = new java.util.ArrayList<>();
+    for (JsonNode n : vision.get("layers")) {
+      if (!n.isIntegralNumber()) {
+        throw new CheckpointException(file, "vision_cfg.layers must be a list of integers, got " + vision.get("layers"));
+      }
+      layers.add(n.asInt());
+    }
+    int width = ConfigFiles.intValue(file, vision, "vision_cfg.", "width", 64);
+    int headWidth = ConfigFiles.intValue(file, vision, "vision_cfg.", "head_width", 64);
+    if (headWidth <= 0 || (width * 32) % headWidth != 0) {
+      throw new CheckpointException(file, "vision_cfg.width x 32 = " + width * 32 + " is not a multiple of head_width "
+          + headWidth);
+    }
+    int tWidth = ConfigFiles.intValue(file, text, "text_cfg.", "width", 512);
+    double tRatio = ConfigFiles.doubleValue(file, text, "text_cfg.", "mlp_ratio", 4.0);
+    try {
+      return new ClipArchitecture(
+          ConfigFiles.intValue(file, cfg, "model_cfg.", "embed_dim", 1024),
+          ConfigFiles.intValue(file, vision, "vision_cfg.", "image_size", 224),
+          new ResNetShape(layers, width, width * 32 / headWidth),
+          ConfigFiles.intValue(file, text, "text_cfg.", "context_length", 77),
+          ConfigFiles.intValue(file, text, "text_cfg.", "vocab_size", 49408),
+          new TowerShape(tWidth, ConfigFiles.intValue(file, text, "text_cfg.", "layers", 12),
+              ConfigFiles.intValue(file, text, "text_cfg.", "heads", 8), (int) (tWidth * tRatio), act, textEps));
+    } catch (IllegalArgumentException e) {
+      throw new CheckpointException(file, "vision_cfg: " + e.getMessage(), e);
     }
   }
 
@@ -307,16 +411,23 @@ public final class OpenAiLayout implements CheckpointLayout {
   @Override
   public void write(ClipCheckpoint checkpoint, Path dir, StorageType type) {
     ClipArchitecture a = checkpoint.architecture();
+    boolean vit = a.hasVitImageTower();
     if (!writeConfig) {
-      boolean derivable = a.vision().activation() == Activation.QUICK_GELU
-          && a.text().activation() == Activation.QUICK_GELU
-          && a.vision().heads() * 64 == a.vision().width() && a.text().heads() * 64 == a.text().width()
-          && a.vision().layerNormEps() == 1e-5 && a.text().layerNormEps() == 1e-5;
-      if (!derivable) {
+      boolean textDerivable = a.text().activation() == Activation.QUICK_GELU
+          && a.text().heads() * 64 == a.text().width() && a.text().layerNormEps() == 1e-5;
+      boolean imageDerivable;
+      if (vit) {
+        imageDerivable = a.vision().activation() == Activation.QUICK_GELU
+            && a.vision().heads() * 64 == a.vision().width() && a.vision().layerNormEps() == 1e-5;
+      } else {
+        ResNetShape r = (ResNetShape) a.imageTower();
+        imageDerivable = r.heads() == ResNetShape.openAiHeads(r.width());
+      }
+      if (!textDerivable || !imageDerivable) {
         throw new IllegalArgumentException(
             "this architecture cannot be derived from tensor shapes alone; write it with its config");
       }
-    } else if (a.vision().activation() != a.text().activation()) {
+    } else if (vit && a.vision().activation() != a.text().activation()) {
       throw new IllegalArgumentException(
           "open_clip configs have one activation for both towers; use the Hugging Face layout");
     }
@@ -345,16 +456,23 @@ public final class OpenAiLayout implements CheckpointLayout {
     ObjectNode root = ConfigFiles.JSON.createObjectNode();
     ObjectNode model = root.putObject("model_cfg");
     model.put("embed_dim", a.embedDim());
-    model.put("quick_gelu", a.vision().activation() == Activation.QUICK_GELU);
+    model.put("quick_gelu", a.text().activation() == Activation.QUICK_GELU);
     ObjectNode vision = model.putObject("vision_cfg");
     vision.put("image_size", a.imageResolution());
-    vision.put("layers", a.vision().layers());
-    vision.put("width", a.vision().width());
-    vision.put("head_width", a.vision().headWidth());
-    vision.put("mlp_ratio", mlpRatio(a.vision()));
-    vision.put("patch_size", a.patchSize());
-    if (a.vision().layerNormEps() != 1e-5) {
-      vision.putObject("norm_kwargs").put("eps", a.vision().layerNormEps());
+    if (a.imageTower() instanceof ResNetShape r) {
+      r.layers().forEach(vision.putArray("layers")::add);
+      vision.put("width", r.width());
+      vision.put("head_width", r.poolWidth() / r.heads());
+      vision.putNull("patch_size");
+    } else {
+      vision.put("layers", a.vision().layers());
+      vision.put("width", a.vision().width());
+      vision.put("head_width", a.vision().headWidth());
+      vision.put("mlp_ratio", mlpRatio(a.vision()));
+      vision.put("patch_size", a.patchSize());
+      if (a.vision().layerNormEps() != 1e-5) {
+        vision.putObject("norm_kwargs").put("eps", a.vision().layerNormEps());
+      }
     }
     ObjectNode text = model.putObject("text_cfg");
     text.put("context_length", a.contextLength());

@@ -45,8 +45,10 @@ public final class RandomCheckpoints {
   }
 
   /**
-   * Returns a preset architecture; {@code tiny} gets the small vocabulary's size, the others keep
-   * CLIP's 49,408-row token table (the small tokenizer uses only its first rows).
+   * Returns a preset architecture (one of {@link ClipArchitecture#PRESETS}: ViTs and OpenAI's
+   * ResNets); {@code tiny} and {@code tiny-rn} get the small vocabulary's size, the others keep
+   * CLIP's 49,408-row token table (the small tokenizer uses only its first rows). A ResNet preset
+   * must be written in the OpenAI layout (Hugging Face's has no ResNet).
    */
   public static ClipArchitecture preset(String name) {
     return ClipArchitecture.preset(name, smallVocabulary().size());

@@ -40,6 +40,9 @@ public final class RandomWeights {
       return storable(out);
     }
     boolean visual = name.startsWith("visual.");
+    if (visual && a.imageTower() instanceof ResNetShape r) {
+      return storable(resNetValues(name, shape, r, random, out));
+    }
     TowerShape tower = visual ? a.vision() : a.text();
     double width = tower.width();
     double mean = 0;
@@ -72,6 +75,41 @@ public final class RandomWeights {
       out[i] = (float) (mean + std * random.nextGaussian());
     }
     return storable(out);
+  }
+
+  /**
+   * ResNet weights: convolutions with std {@code fan_in^-0.5}; batch norms with scale ~ 1 (0.5 for a
+   * block's last one, a tamer residual branch in deep stacks; CLIP starts those at 0), small shifts and
+   * running means, running variances in [0.5, 1.5); the attention pool with CLIP's
+   * {@code pool_width^-0.5}.
+   */
+  private static float[] resNetValues(String name, long[] shape, ResNetShape r, SplittableRandom random, float[] out) {
+    double mean = 0;
+    double std;
+    boolean batchNorm = name.matches(".*\\.(bn\\d|downsample\\.1)\\.[a-z_]+$");
+    if (batchNorm && name.endsWith(".running_var")) {
+      for (int i = 0; i < out.length; i++) {
+        out[i] = (float) (0.5 + random.nextDouble());
+      }
+      return out;
+    } else if (batchNorm && name.endsWith(".running_mean")) {
+      std = 0.1;
+    } else if (batchNorm && name.endsWith(".weight")) {
+      mean = name.startsWith("visual.layer") && name.endsWith(".bn3.weight") ? 0.5 : 1.0;
+      std = 0.1;
+    } else if (name.endsWith("bias")) {
+      std = 0.02;
+    } else if (shape.length == 4) {
+      std = Math.pow((double) shape[1] * shape[2] * shape[3], -0.5);
+    } else if (name.startsWith("visual.attnpool.")) {
+      std = Math.pow(r.poolWidth(), -0.5);
+    } else {
+      throw new IllegalStateException("no initialisation rule for " + name);
+    }
+    for (int i = 0; i < out.length; i++) {
+      out[i] = (float) (mean + std * random.nextGaussian());
+    }
+    return out;
   }
 
   /** Rounds to bfloat16 precision and flushes magnitudes below float16's normal range to zero. */

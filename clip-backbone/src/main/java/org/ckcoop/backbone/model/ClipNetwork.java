@@ -9,7 +9,8 @@ import org.ckcoop.backbone.prompts.TextLayerPrompts;
 import org.ckcoop.backbone.prompts.VisionLayerPrompts;
 
 /**
- * The two CLIP towers with their frozen weights on one device. Shapes are assumed valid (the
+ * The two CLIP towers with their frozen weights on one device: the image tower the architecture
+ * names (a vision transformer or OpenAI's modified ResNet) and the text tower. Shapes are assumed valid (the
  * {@code ClipBackbone} facade checks them); inputs are moved to the weights' device and cast to the
  * compute type here, and results come back as F32. Every result belongs to the manager of the input it
  * was computed from.
@@ -24,7 +25,7 @@ public final class ClipNetwork {
   /** Uploads the checkpoint's weights into {@code manager} in the given precision. */
   public ClipNetwork(ClipCheckpoint checkpoint, NDManager manager, Precision precision) {
     FrozenWeights weights = new FrozenWeights(checkpoint.weights(), manager, precision);
-    this.image = new ImageTower(weights, checkpoint.architecture());
+    this.image = ImageTower.create(weights, checkpoint.architecture());
     this.text = new TextTower(weights, checkpoint.architecture());
     this.logitScale = weights.scalar("logit_scale");
     this.precision = precision;

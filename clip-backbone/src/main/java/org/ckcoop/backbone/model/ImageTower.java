@@ -1,82 +1,38 @@
 package org.ckcoop.backbone.model;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.core.Linear;
 import org.ckcoop.backbone.checkpoint.ClipArchitecture;
+import org.ckcoop.backbone.checkpoint.ResNetShape;
+import org.ckcoop.backbone.checkpoint.VitShape;
 import org.ckcoop.backbone.prompts.VisionLayerPrompts;
 
 /**
- * CLIP's vision transformer: patch embedding (a convolution without bias, computed as a matrix
- * product over unfolded patches), class token, positional embedding, {@code ln_pre}, the blocks,
- * {@code ln_post} on the class token, projection.
+ * A CLIP image tower: normalised pixels [N, 3, R, R] in, projected features [N, embed] out, every
+ * result on the pixels' manager. {@link #create} builds the one the architecture names: the vision
+ * transformer ({@link VitImageTower}) or OpenAI's modified ResNet ({@link ResNetImageTower}).
  */
-final class ImageTower {
-  private final ClipArchitecture architecture;
-  private final NDArray patchWeight;
-  private final NDArray classEmbedding;
-  private final NDArray positionalEmbedding;
-  private final NDArray lnPreWeight;
-  private final NDArray lnPreBias;
-  private final Transformer transformer;
-  private final NDArray lnPostWeight;
-  private final NDArray lnPostBias;
-  private final NDArray projection;
+interface ImageTower {
 
-  ImageTower(TowerWeights w, ClipArchitecture architecture) {
-    this.architecture = architecture;
-    int p = architecture.patchSize();
-    patchWeight = w.matrix("visual.conv1.weight", new Shape(architecture.vision().width(), 3L * p * p));
-    classEmbedding = w.matrix("visual.class_embedding");
-    positionalEmbedding = w.matrix("visual.positional_embedding");
-    lnPreWeight = w.norm("visual.ln_pre.weight");
-    lnPreBias = w.norm("visual.ln_pre.bias");
-    transformer = new Transformer(w, "visual.transformer.resblocks.", architecture.vision());
-    lnPostWeight = w.norm("visual.ln_post.weight");
-    lnPostBias = w.norm("visual.ln_post.bias");
-    projection = w.transposed("visual.proj");
+  /** Builds the image tower of {@code architecture} from {@code weights}. */
+  static ImageTower create(TowerWeights weights, ClipArchitecture architecture) {
+    if (architecture.imageTower() instanceof VitShape) {
+      return new VitImageTower(weights, architecture);
+    }
+    return new ResNetImageTower(weights, architecture, (ResNetShape) architecture.imageTower());
   }
 
   /** Encodes normalised pixels [N, 3, R, R] (compute type) into projected features [N, embed]. */
-  NDArray forward(NDArray pixels) {
+  default NDArray forward(NDArray pixels) {
     return forward(pixels, null);
   }
 
   /**
-   * Encodes normalised pixels [N, 3, R, R] (compute type) into projected features [N, embed], with
-   * deep vision prompts when {@code prompts} is not null (their layers must not exceed the blocks).
+   * As {@link #forward(NDArray)}, with deep vision prompts when {@code prompts} is not null.
+   *
+   * @throws IllegalArgumentException when the tower takes no prompts (ResNet) and some are given
    */
-  NDArray forward(NDArray pixels, VisionLayerPrompts prompts) {
-    long n = pixels.getShape().get(0);
-    int p = architecture.patchSize();
-    int g = architecture.gridSize();
-    int width = architecture.vision().width();
-    NDArray patches = pixels.reshape(n, 3, g, p, g, p).transpose(0, 2, 4, 1, 3, 5).reshape(n, (long) g * g, 3L * p * p);
-    NDArray x = Linear.linear(patches, patchWeight).singletonOrThrow();
-    NDArray cls = x.getManager().zeros(new Shape(n, 1, width), x.getDataType()).add(classEmbedding);
-    x = NDArrays.concat(new NDList(cls, x), 1).add(positionalEmbedding);
-    Transformer.LayerInput deep = null;
-    if (prompts != null) {
-      x = NDArrays.concat(new NDList(x, expand(prompts.first(), n, x)), 1);
-      int v = prompts.tokens();
-      deep = (layer, in) -> {
-        if (layer == 0 || layer > prompts.layers().size()) {
-          return in;
-        }
-        long keep = in.getShape().get(1) - v;
-        return NDArrays.concat(new NDList(in.get(new NDIndex(":, :{}, :", keep)),
-            expand(prompts.layers().get(layer - 1), n, in)), 1);
-      };
-    }
-    x = ResidualAttentionBlock.layerNorm(x, lnPreWeight, lnPreBias, architecture.vision().layerNormEps());
-    x = transformer.forward(x, null, deep);
-    NDArray token = x.get(new NDIndex(":, 0, :"));
-    token = ResidualAttentionBlock.layerNorm(token, lnPostWeight, lnPostBias, architecture.vision().layerNormEps());
-    return Linear.linear(token, projection).singletonOrThrow();
-  }
+  NDArray forward(NDArray pixels, VisionLayerPrompts prompts);
 
   /** Returns {@code prompt} [V, width] as [n, V, width] in {@code like}'s type, on {@code like}'s manager. */
   static NDArray expand(NDArray prompt, long n, NDArray like) {

@@ -16,8 +16,8 @@ import org.ckcoop.backbone.checkpoint.FloatTensor;
 import org.ckcoop.common.engine.EngineArrays;
 
 /**
- * CLIP with every weight trainable, for contrastive pretraining: the same towers as the frozen
- * {@link ClipNetwork} (so a {@link #snapshot()} loaded by {@code ClipBackbone} computes the same
+ * CLIP with every weight trainable, for contrastive pretraining (ViT image towers only): the same
+ * towers as the frozen {@link ClipNetwork} (so a {@link #snapshot()} loaded by {@code ClipBackbone} computes the same
  * features), built from F32 leaves that require gradients, plus a trainable {@code logit_scale}.
  *
  * <p>The network owns its NDManager (close it). Forward passes must run inside a
@@ -40,12 +40,16 @@ public final class TrainableClipNetwork implements AutoCloseable {
   /** Uploads {@code initial}'s weights as trainable F32 leaves on {@code device}. */
   public TrainableClipNetwork(ClipCheckpoint initial, Device device) {
     this.initial = initial;
+    if (!initial.architecture().hasVitImageTower()) {
+      throw new IllegalArgumentException("contrastive pretraining trains ViT image towers only; this checkpoint's is "
+          + initial.architecture().imageTower().label() + " (its batch norms would need training-mode statistics)");
+    }
     this.manager = EngineRuntime.engine().newBaseManager(device);
     this.manager.setName("trainable-clip");
     try {
       ClipArchitecture a = initial.architecture();
       this.weights = new TrainableWeights(initial.weights(), manager);
-      this.image = new ImageTower(weights, a);
+      this.image = ImageTower.create(weights, a);
       this.text = new TextTower(weights, a);
       this.logitScale = EngineArrays.scalar(manager, initial.weights().get("logit_scale").data()[0]);
       this.logitScale.setRequiresGradient(true);

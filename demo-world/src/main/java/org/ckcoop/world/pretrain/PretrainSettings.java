@@ -133,8 +133,8 @@ public record PretrainSettings(
   }
 
   /** Returns the learning-rate schedule. */
-  public WarmupCosine schedule() {
-    return new WarmupCosine(learningRate, warmupSteps, steps);
+  public org.ckcoop.core.optim.LearningRateSchedule schedule() {
+    return org.ckcoop.core.optim.LearningRateSchedule.warmupCosine(learningRate, warmupSteps, steps);
   }
 
   /**

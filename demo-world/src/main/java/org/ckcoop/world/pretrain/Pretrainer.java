@@ -14,7 +14,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.Map;
+import org.ckcoop.core.optim.AdamW;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -43,7 +46,7 @@ import org.ckcoop.common.engine.EngineArrays;
 /**
  * Contrastive pretraining of a mini-CLIP from scratch, as in CLIP: a BPE vocabulary learnt from the
  * corpus's vocabulary captions, CLIP's initialisation from the seed, the symmetric InfoNCE loss,
- * AdamW (on the device, {@link DeviceAdamW}) with warm-up and cosine decay, the temperature clamped to
+ * AdamW (on the device: core's {@link AdamW}, the trainer's too) with warm-up and cosine decay, the temperature clamped to
  * ln 100. Batches are rendered one step ahead on a background thread.
  *
  * <p><b>Output</b> (a Hugging Face checkpoint folder that {@code ClipBackbone} loads): {@code
@@ -99,7 +102,7 @@ public final class Pretrainer {
       List<PretrainLogRow> rows = new ArrayList<>();
       if (state != null) {
         session.network.load(state.weights());
-        session.optimiser.restore(state.firstMoments(), state.secondMoments(), state.stepsDone());
+        session.optimiser.loadState(adamState(state));
         first = state.stepsDone();
         previousSeconds = state.wallSeconds();
         for (PretrainLogRow r : readLog(output)) {
@@ -240,9 +243,9 @@ public final class Pretrainer {
     final BpeVocabulary vocabulary;
     final ClipArchitecture architecture;
     final TrainableClipNetwork network;
-    final DeviceAdamW optimiser;
+    final AdamW optimiser;
     final PretrainBatches batches;
-    final WarmupCosine schedule = settings.schedule();
+    final org.ckcoop.core.optim.LearningRateSchedule schedule = settings.schedule();
     final ExecutorService renderer = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "pretrain-batches");
       t.setDaemon(true);
@@ -264,7 +267,7 @@ public final class Pretrainer {
       }
       ClipCheckpoint initial = InitialWeights.generate(architecture, settings.seed());
       this.network = new TrainableClipNetwork(initial, device);
-      DeviceAdamW adamw = null;
+      AdamW adamw = null;
       try {
         Set<String> decayed = new LinkedHashSet<>();
         architecture.expectedShapes().forEach((name, shape) -> {
@@ -272,8 +275,8 @@ public final class Pretrainer {
             decayed.add(name);
           }
         });
-        adamw = new DeviceAdamW(network.parameters(), decayed, PretrainSettings.BETA1, PretrainSettings.BETA2,
-            PretrainSettings.EPSILON, settings.weightDecay());
+        adamw = new AdamW(PretrainSettings.BETA1, PretrainSettings.BETA2, PretrainSettings.EPSILON,
+            settings.weightDecay(), device, decayed::contains);
         this.root = EngineRuntime.engine().newBaseManager(device);
       } catch (RuntimeException e) {
         if (adamw != null) {
@@ -331,7 +334,14 @@ public final class Pretrainer {
           throw new IllegalStateException(String.format(Locale.ROOT,
               "pretraining diverged: the loss is %s at step %d (lr %.3g); lower the learning rate", loss, step + 1, lr));
         }
-        optimiser.step(lr);
+        Map<String, NDArray> parameters = network.parameters();
+        Map<String, NDArray> gradients = new LinkedHashMap<>();
+        parameters.forEach((name, p) -> gradients.put(name, p.getGradient()));
+        optimiser.step(parameters, gradients, lr);
+        try (NDManager zeroing = root.newSubManager()) {
+          NDArray zero = EngineArrays.scalar(zeroing, 0f);
+          gradients.values().forEach(g -> g.muli(zero));
+        }
         network.clampLogitScale();
         lossSum += loss;
         listener.onStep(step, loss);
@@ -348,7 +358,7 @@ public final class Pretrainer {
 
     PretrainState state(int stepsDone, double seconds) {
       return new PretrainState(stepsDone, seconds, settings.recipe(), network.snapshot().weights(),
-          optimiser.firstMoments(), optimiser.secondMoments());
+          moments(optimiser.state(), ".exp_avg"), moments(optimiser.state(), ".exp_avg_sq"));
     }
 
     private PretrainBatches.Batch await(Future<PretrainBatches.Batch> future) {
@@ -369,6 +379,26 @@ public final class Pretrainer {
       optimiser.close();
       network.close();
     }
+  }
+
+  /** The moments of one kind ({@code .exp_avg} or {@code .exp_avg_sq}) from AdamW's state, by parameter name. */
+  static Map<String, float[]> moments(Map<String, float[]> adamState, String suffix) {
+    Map<String, float[]> out = new LinkedHashMap<>();
+    adamState.forEach((key, values) -> {
+      if (key.endsWith(suffix)) {
+        out.put(key.substring(0, key.length() - suffix.length()), values);
+      }
+    });
+    return out;
+  }
+
+  /** AdamW's state from a pretraining checkpoint's moments and step count. */
+  static Map<String, float[]> adamState(PretrainState state) {
+    Map<String, float[]> out = new LinkedHashMap<>();
+    state.firstMoments().forEach((name, m) -> out.put(name + ".exp_avg", m));
+    state.secondMoments().forEach((name, v) -> out.put(name + ".exp_avg_sq", v));
+    state.firstMoments().keySet().forEach(name -> out.put(name + ".step", new float[] {state.stepsDone()}));
+    return out;
   }
 
   /**

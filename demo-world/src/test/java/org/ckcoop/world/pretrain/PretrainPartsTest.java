@@ -59,7 +59,7 @@ class PretrainPartsTest {
 
   @Test
   void theScheduleWarmsUpLinearlyThenDecaysAlongACosine() {
-    WarmupCosine s = new WarmupCosine(1e-3, 100, 1100);
+    org.ckcoop.core.optim.LearningRateSchedule s = org.ckcoop.core.optim.LearningRateSchedule.warmupCosine(1e-3, 100, 1100);
     assertThat(s.at(0)).isCloseTo(1e-5, within(1e-12));
     assertThat(s.at(99)).isCloseTo(1e-3, within(1e-12));
     assertThat(s.at(100)).isCloseTo(1e-3, within(1e-12));

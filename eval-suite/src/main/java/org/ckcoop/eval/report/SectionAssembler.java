@@ -36,9 +36,6 @@ import org.ckcoop.eval.result.RunResult;
  * between runs of one section.
  */
 final class SectionAssembler {
-  /** The field's learner order in tables; other learners follow alphabetically. */
-  static final List<String> LEARNER_ORDER = List.of("zsclip", "coop", "cocoop", "prograd", "kgcoop", "ckcoop");
-
   private final ReportOptions options;
   private final List<ReportWarning> warnings;
   private final Set<String> reportedDuplicates = new java.util.HashSet<>();
@@ -146,8 +143,10 @@ final class SectionAssembler {
     Set<Long> trainedSeeds = new TreeSet<>();
     Map<String, Set<Long>> seedsOfVariant = new TreeMap<>();
     Map<Key, Map<Long, String>> divergedRuns = new LinkedHashMap<>();
+    List<String> studyOrder = new ArrayList<>();
     for (SourcedRun r : runs) {
       RunResult run = r.run();
+      run.studyVariants().stream().filter(v -> !studyOrder.contains(v)).forEach(studyOrder::add);
       boolean trains = trains(run);
       if (run.diverged()) {
         variants.merge(run.variant(), new Variant(run.variant(), run.learner(), true),
@@ -204,7 +203,7 @@ final class SectionAssembler {
       }
     });
 
-    List<Variant> orderedVariants = variants.values().stream().sorted(VARIANT_ORDER).toList();
+    List<Variant> orderedVariants = variants.values().stream().sorted(variantOrder(studyOrder)).toList();
     Set<String> datasetSet = new TreeSet<>(DatasetNames.ORDER);
     observations.keySet().forEach(k -> datasetSet.add(k.dataset()));
     divergedRuns.keySet().forEach(k -> datasetSet.add(k.dataset()));
@@ -371,14 +370,25 @@ final class SectionAssembler {
     }
   }
 
-  /** Orders variants as the field's tables: zero-shot CLIP, CoOp, CoCoOp, ProGrad, KgCoOp, CK-CoOp, others; then by label. */
-  static final Comparator<Variant> VARIANT_ORDER = Comparator
-      .comparingInt((Variant v) -> {
-        int i = LEARNER_ORDER.indexOf(v.learner());
-        return i < 0 ? LEARNER_ORDER.size() : i;
-      })
-      .thenComparing(Variant::learner)
-      .thenComparing(Variant::name);
+  /**
+   * Orders variants as their study lists them ({@code study.learners}, sweep points in grid order,
+   * recorded in each {@code run.json}); a variant the order does not name follows its learner's
+   * plain variant when the order names that, else comes after all of them; ties by learner, then label
+   * (results written before the order was recorded are ordered by learner, then label).
+   */
+  static Comparator<Variant> variantOrder(List<String> studyOrder) {
+    return Comparator
+        .comparingDouble((Variant v) -> {
+          int i = studyOrder.indexOf(v.name());
+          if (i >= 0) {
+            return i;
+          }
+          int learner = studyOrder.indexOf(v.learner());
+          return learner >= 0 ? learner + 0.5 : studyOrder.size();
+        })
+        .thenComparing(Variant::learner)
+        .thenComparing(Variant::name);
+  }
 
   private static Map<Key, Figure> derive(ReportProtocol protocol, List<Variant> variants, List<String> datasets, String source,
       List<Integer> shotKeys, Map<Key, Figure> measured) {

@@ -43,6 +43,16 @@ import org.ckcoop.core.train.RunProvenance;
  *     (training diverged: {@code tests} is empty and {@code divergence} says where); a file without the
  *     field (written before it existed) is a finished run
  * @param divergence where training diverged, for a diverged run; {@code null} for a finished one
+ * @param training what training did (epochs, final loss, resumed, the state file); {@code null} for a
+ *     learner that does not train, a diverged run, or a file written before it was recorded
+ * @param studyVariants the study's variant labels in the study's order ({@code study.learners}, each
+ *     learner's sweep points in grid order): the column order of a report; empty in files written
+ *     before it was recorded
+ *
+ * <p>This is a run's one record: the trainer returns its outcome and this file holds it (the trainer
+ * itself writes only checkpoints, {@code train.log}, {@code metrics.jsonl} and the learner state).
+ * {@code provenance.dataIdentity} is the split identity (the SHA-256 of the training split file),
+ * the same value the study checks when it meets a finished run again.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record RunResult(
@@ -61,7 +71,9 @@ public record RunResult(
     SortedMap<String, String> trainSplitSource,
     Timings timings,
     String status,
-    Divergence divergence) {
+    Divergence divergence,
+    Training training,
+    List<String> studyVariants) {
 
   /** The current file format version. */
   public static final int FORMAT = 1;
@@ -84,6 +96,25 @@ public record RunResult(
     tests = List.copyOf(tests == null ? List.of() : tests);
     trainSplitSource = new TreeMap<>(trainSplitSource == null ? Map.of() : trainSplitSource);
     status = status == null || status.isBlank() ? FINISHED : status;
+    studyVariants = List.copyOf(studyVariants == null ? List.of() : studyVariants);
+  }
+
+  /** Creates a result without the study's variant order. */
+  public RunResult(int format, String study, String protocol, String learner, String variant,
+      SortedMap<String, String> overrides, String trainDataset, int shots, long seed, BackboneInfo backbone,
+      List<TestResult> tests, RunProvenance provenance, SortedMap<String, String> trainSplitSource, Timings timings,
+      String status, Divergence divergence, Training training) {
+    this(format, study, protocol, learner, variant, overrides, trainDataset, shots, seed, backbone, tests, provenance,
+        trainSplitSource, timings, status, divergence, training, List.of());
+  }
+
+  /** Creates a result without a training summary. */
+  public RunResult(int format, String study, String protocol, String learner, String variant,
+      SortedMap<String, String> overrides, String trainDataset, int shots, long seed, BackboneInfo backbone,
+      List<TestResult> tests, RunProvenance provenance, SortedMap<String, String> trainSplitSource, Timings timings,
+      String status, Divergence divergence) {
+    this(format, study, protocol, learner, variant, overrides, trainDataset, shots, seed, backbone, tests, provenance,
+        trainSplitSource, timings, status, divergence, null);
   }
 
   /** Creates the result of a finished run that does not record where its training split came from. */
@@ -107,6 +138,19 @@ public record RunResult(
   public boolean diverged() {
     return DIVERGED.equals(status);
   }
+
+  /**
+   * What training did in a run.
+   *
+   * @param epochs epochs trained in all (across resumes)
+   * @param finalLoss the last epoch's mean training loss
+   * @param resumed whether the run continued from a checkpoint
+   * @param stateFile the learner state file's name in the run folder
+   * @param trainingExamplesIdentity the content hash of the training examples as the trainer saw them
+   *     (features or images and labels; the checkpoints' {@code training_examples_identity})
+   */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record Training(int epochs, double finalLoss, boolean resumed, String stateFile, String trainingExamplesIdentity) {}
 
   /**
    * Where a run's training diverged (the trainer's {@code TrainingDivergedException}).

@@ -23,6 +23,7 @@ import org.ckcoop.core.train.RunProvenance;
 import org.ckcoop.core.train.LearnerTrainer;
 import org.ckcoop.core.train.TrainingDivergedException;
 import org.ckcoop.core.train.TrainingListener;
+import org.ckcoop.core.train.TrainingResult;
 import org.ckcoop.eval.data.DatasetSplits;
 import org.ckcoop.eval.data.Datum;
 import org.ckcoop.eval.data.FewShotSplit;
@@ -37,9 +38,6 @@ import org.ckcoop.eval.result.RunResult;
  * assembled. Also checks that a finished run's {@code run.json} belongs to the planned run.
  */
 final class RunExecution {
-  /** The resolved config's file name in a run folder (as {@link RunPlan#train} writes it). */
-  static final String RESOLVED_CONFIG = "resolved-config.properties";
-
   private final Study study;
   private final ClipBackbone backbone;
   private final FeatureStore store;
@@ -91,6 +89,8 @@ final class RunExecution {
     DatasetSplits full = data.dataset(run.dataset());
     DatasetSplits train = protocol == Protocol.BASE2NEW ? split.subsample(Subsample.BASE) : split.splits();
     List<RunResult.TestResult> tests = new ArrayList<>();
+    RunProvenance provenance = plan.provenance(backbone, split.identity());
+    RunResult.Training training = null;
     boolean trains;
     try (PromptLearner learner = plan.newLearner(backbone, train.classNames(), train.template().text(), study.cache())) {
       trains = !learner.trainableParameters().isEmpty();
@@ -99,15 +99,17 @@ final class RunExecution {
             : trainingImages(run, train));
         TrainingListener progress = listener.training(run);
         try {
-          timer.train(() -> plan.train(learner, backbone, features, run.folder(), true,
-              progress == null ? List.of() : List.of(progress)));
+          TrainingResult trained = timer.train(() -> plan.train(learner, backbone, features, provenance, run.folder(),
+              true, progress == null ? List.of() : List.of(progress)));
+          training = new RunResult.Training(trained.epochs(), trained.finalLoss(), trained.resumed(),
+              trained.stateFile().getFileName().toString(), features.identity());
         } catch (TrainingDivergedException e) {
-          return diverged(run, split, full, train, e, timer, start);
+          return diverged(run, split, full, train, e, timer, start, provenance);
         } catch (InputException e) {
           throw namingRunFiles(run, e);
         }
       } else {
-        plan.resolved().write(run.folder().resolve(RESOLVED_CONFIG));
+        plan.writeResolvedConfig(run.folder());
       }
       switch (protocol) {
         case BASE2NEW -> {
@@ -136,14 +138,14 @@ final class RunExecution {
     return new RunResult(RunResult.FORMAT, study.name(), protocol.label(), plan.factory().name(), run.variant().label(),
         new TreeMap<>(run.variant().overrides()), trains ? train.name() : "", run.shots(), run.seed(),
         new RunResult.BackboneInfo(backbone.identity(), backbone.architecture().describe(), study.backboneName()),
-        tests, provenance(run, split), split.source().toMap(),
-        new RunResult.Timings(timer.features, timer.train, timer.evaluate, total));
+        tests, provenance, split.source().toMap(),
+        new RunResult.Timings(timer.features, timer.train, timer.evaluate, total), RunResult.FINISHED, null, training,
+        variantOrder());
   }
 
-  private RunProvenance provenance(PlannedRun run, FewShotSplit split) {
-    RunPlan plan = run.plan();
-    return new RunProvenance(plan.factory().name(), plan.resolved().values(), plan.resolved().hash(),
-        backbone.identity(), split.identity(), plan.train().seed(), RunProvenance.currentVersions());
+  /** The study's variant labels in its order (the report's column order). */
+  private List<String> variantOrder() {
+    return study.variants().stream().map(v -> v.label()).toList();
   }
 
   /**
@@ -151,7 +153,7 @@ final class RunExecution {
    * evaluated on, and where it diverged.
    */
   private RunResult diverged(PlannedRun run, FewShotSplit split, DatasetSplits full, DatasetSplits train,
-      TrainingDivergedException e, Timer timer, long start) {
+      TrainingDivergedException e, Timer timer, long start, RunProvenance provenance) {
     List<RunResult.TestSet> sets = new ArrayList<>();
     switch (study.protocol()) {
       case BASE2NEW -> {
@@ -174,8 +176,8 @@ final class RunExecution {
     return new RunResult(RunResult.FORMAT, study.name(), study.protocol().label(), plan.factory().name(),
         run.variant().label(), new TreeMap<>(run.variant().overrides()), train.name(), run.shots(), run.seed(),
         new RunResult.BackboneInfo(backbone.identity(), backbone.architecture().describe(), study.backboneName()),
-        List.of(), provenance(run, split), split.source().toMap(), new RunResult.Timings(timer.features, timer.train, 0,
-        total), RunResult.DIVERGED, divergence);
+        List.of(), provenance, split.source().toMap(), new RunResult.Timings(timer.features, timer.train, 0,
+        total), RunResult.DIVERGED, divergence, null, variantOrder());
   }
 
   /**

@@ -17,6 +17,7 @@ import org.ckcoop.common.InputException;
 import org.ckcoop.core.config.ConfigException;
 import org.ckcoop.core.config.ConfigSchema;
 import org.ckcoop.core.config.ConfigSection;
+import org.ckcoop.core.config.ConfigFileCache;
 import org.ckcoop.core.config.LayeredConfig;
 import org.ckcoop.core.plugin.ShippedRecipes;
 import org.ckcoop.core.plugin.LearnerRegistry;
@@ -112,19 +113,29 @@ public final class StudyFile {
   /** As {@link #read(Path, List, SweepGrid)} with given registries (for tests and embedding). */
   public static Study read(Path experiment, List<String> overrides, SweepGrid grid, LearnerRegistry learners,
       DatasetRegistry datasetRegistry) {
+    return read(experiment, overrides, grid, learners, datasetRegistry, new ConfigFileCache());
+  }
+
+  /**
+   * As {@link #read(Path, List, SweepGrid, LearnerRegistry, DatasetRegistry)}, reading the experiment
+   * file and the recipes through {@code files}: each once, however many runs the study has.
+   */
+  static Study read(Path experiment, List<String> overrides, SweepGrid grid, LearnerRegistry learners,
+      DatasetRegistry datasetRegistry, ConfigFileCache files) {
     Path file = experiment.toAbsolutePath().normalize();
     Path home = file.getParent();
     List<String> userOverrides = List.copyOf(overrides);
 
     Map<String, ConfigSection<DatasetEntry>> datasetSections = new LinkedHashMap<>();
-    for (String id : datasetIds(file, userOverrides, grid)) {
+    for (String id : datasetIds(files.read(file), userOverrides, grid)) {
       datasetSections.put(id, ConfigSection.of("datasets." + id, DatasetEntry.class, "dataset " + id));
     }
     List<ConfigSection<?>> extra = new ArrayList<>(List.of(DataSettings.SPLIT, FEATURES, RUN, STUDY, BACKBONE));
     extra.addAll(datasetSections.values());
     ConfigSchema schema = CoreSettings.schema(learners, extra.toArray(ConfigSection<?>[]::new));
 
-    LayeredConfig config = LayeredConfig.builder(schema).experimentFile(file).overrides(userOverrides).build();
+    LayeredConfig config = LayeredConfig.builder(schema).fileCache(files).experimentFile(file).overrides(userOverrides)
+        .build();
     RUN_KEYS.forEach((key, instead) -> {
       if (!config.source(key).equals(LayeredConfig.DEFAULTS)) {
         throw new ConfigException(key + " (from " + config.source(key) + ")", "is set by the study for each run: "
@@ -215,7 +226,7 @@ public final class StudyFile {
         : path(config, "study.output", study.output(), home);
     Path cache = study.cache().isBlank() ? defaultCache(output) : path(config, "study.cache", study.cache(), home);
 
-    Map<String, Optional<Path>> recipes = recipes(config, study, home);
+    Map<String, Optional<Path>> recipes = recipes(config, study, home, files);
     List<Variant> variants = variants(study.learners(), grid, learners, schema);
 
     List<PlannedRun> runs = new ArrayList<>();
@@ -231,7 +242,7 @@ public final class StudyFile {
       for (int shots : study.shots()) {
         for (long seed : study.seeds()) {
           for (Variant variant : variants) {
-            LayeredConfig.Builder builder = LayeredConfig.builder(schema);
+            LayeredConfig.Builder builder = LayeredConfig.builder(schema).fileCache(files);
             recipes.get(variant.learner()).ifPresent(builder::learnerFile);
             builder.experimentFile(file).overrides(userOverrides);
             variant.overrides().forEach((k, v) -> builder.override(k + "=" + v));
@@ -258,8 +269,8 @@ public final class StudyFile {
   }
 
   /** Finds the ids of {@code datasets.<id>.*} keys in the file, the overrides and the grid. */
-  private static Set<String> datasetIds(Path file, List<String> overrides, SweepGrid grid) {
-    List<String> keys = new ArrayList<>(LayeredConfig.readFile(file).keySet());
+  private static Set<String> datasetIds(Map<String, Object> file, List<String> overrides, SweepGrid grid) {
+    List<String> keys = new ArrayList<>(file.keySet());
     for (String o : overrides) {
       int eq = o.indexOf('=');
       keys.add(eq < 0 ? o : o.substring(0, eq).trim());
@@ -281,7 +292,7 @@ public final class StudyFile {
     return ids;
   }
 
-  private static Map<String, Optional<Path>> recipes(LayeredConfig config, StudySettings study, Path home) {
+  private static Map<String, Optional<Path>> recipes(LayeredConfig config, StudySettings study, Path home, ConfigFileCache files) {
     Map<String, Path> given = new HashMap<>();
     for (String recipe : study.recipes()) {
       int eq = recipe.indexOf('=');
@@ -314,11 +325,17 @@ public final class StudyFile {
         recipe = ShippedRecipes.find(learner).orElse(null); // a plugin jar's own recipe
       }
       if (recipe == null) {
-        LOG.warn("no recipe for learner {} ({}): its runs use the built-in defaults plus the experiment file", learner,
-            folder == null ? "no configs/learners folder found; set study.learner_configs" : "no " + learner
-                + ".yaml in " + folder);
+        String looked = (folder == null ? "no configs/learners folder found (set study.learner_configs)"
+            : "no " + folder.resolve(learner + ".yaml")) + ", no study.recipes entry, no recipe in the plugin's jar"
+            + " (META-INF/ckcoop/learners/" + learner + ".yaml)";
+        if (!study.defaultRecipes().contains(learner)) {
+          throw new InputException("study.learners", "learner '" + learner + "' has no recipe: " + looked
+              + "; add one, or list the learner in study.default_recipes to run it on the built-in optim/train"
+              + " defaults plus the experiment file");
+        }
+        LOG.info("learner {} runs on the built-in optim/train defaults (study.default_recipes): {}", learner, looked);
       } else {
-        Object named = LayeredConfig.readFile(recipe).get("learner.name");
+        Object named = files.read(recipe).get("learner.name");
         if (named != null && !named.toString().isBlank() && !named.toString().trim().equals(learner)) {
           throw new InputException(recipe, "is a recipe for learner '" + named + "', not '" + learner + "'");
         }

@@ -83,12 +83,14 @@ public final class StudyRunner {
       RunExecution execution = new RunExecution(study, backbone, store, data, listener);
       checkLearners(study, runs, backbone, data);
       int position = 0;
+      // Per-run events go to the listener (the CLI prints one line per run); the log has them at DEBUG
+      // so that a console does not show each run twice.
       for (PlannedRun run : runs) {
         position++;
         String tag = "[" + position + "/" + runs.size() + "] " + run.describe();
         Optional<RunFolder> lock = RunFolder.lock(run.folder());
         if (lock.isEmpty()) {
-          LOG.warn("{}: skipped, another process holds {}", tag, run.folder().resolve(RunFolder.LOCK));
+          LOG.debug("{}: skipped, another process holds {}", tag, run.folder().resolve(RunFolder.LOCK));
           listener.runSkipped(run, StudyListener.Skip.LOCKED);
           continue;
         }
@@ -96,33 +98,33 @@ public final class StudyRunner {
           if (Files.exists(run.resultFile())) {
             RunResult existing = RunResult.read(run.resultFile());
             if (existing.diverged() && !options.retryDiverged()) {
-              LOG.warn("{}: skipped, diverged before ({}); --retry-diverged runs it again", tag, run.resultFile());
+              LOG.debug("{}: skipped, diverged before ({}); --retry-diverged runs it again", tag, run.resultFile());
               results.add(existing);
               listener.runSkipped(run, StudyListener.Skip.DIVERGED);
               continue;
             }
             if (existing.diverged()) {
               Path aside = moveAside(run);
-              LOG.info("{}: diverged before; its files moved to {}, starting it again from scratch", tag, aside);
+              LOG.debug("{}: diverged before; its files moved to {}, starting it again from scratch", tag, aside);
               listener.runRetried(run, aside);
             } else {
               execution.checkFinished(run, existing);
-              LOG.info("{}: already finished ({})", tag, run.resultFile());
+              LOG.debug("{}: already finished ({})", tag, run.resultFile());
               results.add(existing);
               listener.runSkipped(run, StudyListener.Skip.FINISHED);
               continue;
             }
           }
-          LOG.info("{}: started in {}", tag, run.folder());
+          LOG.debug("{}: started in {}", tag, run.folder());
           listener.runStarted(run);
           RunResult result = execution.execute(run);
           result.write(run.resultFile());
           results.add(result);
           if (result.diverged()) {
-            LOG.warn("[{}/{}] {}", position, runs.size(), describeDivergence(run, result));
+            LOG.debug("[{}/{}] {}", position, runs.size(), describeDivergence(run, result));
             listener.runDiverged(run, result);
           } else {
-            LOG.info("{}: {} ({} s)", tag, summary(result),
+            LOG.debug("{}: {} ({} s)", tag, summary(result),
                 String.format(Locale.ROOT, "%.1f", result.timings().total()));
             listener.runFinished(run, result);
           }

@@ -22,6 +22,9 @@ import org.ckcoop.core.config.Setting;
  * @param learnerConfigs the folder of learner recipes {@code <learner>.yaml} (empty: the repository's
  *     {@code configs/learners})
  * @param recipes per-learner recipe files {@code learner=file.yaml} that replace the folder's
+ * @param defaultRecipes learners allowed to run without a recipe file, on the built-in defaults of
+ *     {@code optim.*} and {@code train.*} plus the experiment file; any other learner without a recipe
+ *     is an error (a missing recipe silently giving CoOp's SGD schedule is a wrong table)
  */
 public record StudySettings(
     @Setting(description = "the study's name (empty: the experiment file's name)", defaultValue = "") String name,
@@ -46,7 +49,10 @@ public record StudySettings(
         defaultValue = "", local = true)
         String learnerConfigs,
     @Setting(description = "recipe files replacing the folder's, as learner=file.yaml", defaultValue = "", local = true)
-        List<String> recipes) {
+        List<String> recipes,
+    @Setting(description = "learners that may run without a recipe file, on the built-in optim/train defaults",
+        defaultValue = "")
+        List<String> defaultRecipes) {
 
   /** Copies the lists. */
   public StudySettings {
@@ -56,5 +62,6 @@ public record StudySettings(
     seeds = List.copyOf(seeds);
     shots = List.copyOf(shots);
     recipes = List.copyOf(recipes);
+    defaultRecipes = List.copyOf(defaultRecipes);
   }
 }

@@ -17,6 +17,9 @@ public final class FabricatedRuns {
 
   private FabricatedRuns() {}
 
+  /** The learner order of the fabricated studies' {@code study.learners}. */
+  public static final List<String> STUDY_ORDER = List.of("zsclip", "coop", "cocoop", "prograd", "kgcoop", "ckcoop");
+
   /** Zero-shot learners do not train: their runs have no training dataset. */
   public static boolean trains(String learner) {
     return !learner.equals("zsclip");
@@ -55,7 +58,8 @@ public final class FabricatedRuns {
     RunProvenance provenance = new RunProvenance(learner, new TreeMap<>(Map.of("learner.name", learner)), hash,
         backbone.identity(), "data-" + trainDataset, seed, Map.of("ckcoop", "test"));
     return new RunResult(RunResult.FORMAT, study, protocol, learner, variant, new TreeMap<>(), trainDataset, shots, seed,
-        backbone, tests, provenance, new RunResult.Timings(0, 0, 0, 0));
+        backbone, tests, provenance, new TreeMap<>(), new RunResult.Timings(0, 0, 0, 0), RunResult.FINISHED, null, null,
+        STUDY_ORDER);
   }
 
   /** Returns the runs with sources {@code r0/run.json}, {@code r1/run.json}, ... */

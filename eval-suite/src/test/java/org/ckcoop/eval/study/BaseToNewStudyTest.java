@@ -111,9 +111,18 @@ class BaseToNewStudyTest {
     Path coop = study.runs().get(1).folder();
     assertThat(coop).isEqualTo(dir.resolve("out/base2new/coop/shapes/shots2/seed1"));
     for (String file : List.of("checkpoint.safetensors", "learner-state.safetensors", "train.log", "metrics.jsonl",
-        "resolved-config.properties", "result.json")) {
+        "resolved-config.properties", "run.json")) {
       assertThat(coop.resolve(file)).isRegularFile();
     }
+    // One record per run: run.json; its split identity is the one the checkpoint's run was planned on.
+    assertThat(coop.resolve("result.json")).doesNotExist();
+    RunResult coopResult = RunResult.read(coop.resolve("run.json"));
+    assertThat(coopResult.provenance().dataIdentity()).isEqualTo(results.get(1).provenance().dataIdentity());
+    assertThat(coopResult.training().epochs()).isEqualTo(2);
+    assertThat(coopResult.training().stateFile()).isEqualTo("learner-state.safetensors");
+    assertThat(coopResult.training().trainingExamplesIdentity()).hasSize(64)
+        .isNotEqualTo(coopResult.provenance().dataIdentity());
+    assertThat(results.get(0).training()).as("zsclip does not train").isNull();
     assertThat(Files.readAllLines(coop.resolve("metrics.jsonl"))).hasSize(2);
     assertThat(study.runs().get(0).folder().resolve("resolved-config.properties")).isRegularFile();
 

@@ -34,6 +34,35 @@ class StudyFileTest {
   }
 
   @Test
+  void aLearnerWithoutARecipeIsAnErrorUnlessTheStudySaysDefaults() throws Exception {
+    Path empty = Files.createDirectories(dir.resolve("no-recipes"));
+    assertThatThrownBy(() -> StudyFile.read(experiment(), List.of("study.learner_configs=" + empty)))
+        .isInstanceOf(InputException.class)
+        .hasMessageStartingWith("study.learners: learner 'zsclip' has no recipe: no " + empty.resolve("zsclip.yaml")
+            + ", no study.recipes entry, no recipe in the plugin's jar (META-INF/ckcoop/learners/zsclip.yaml)")
+        .hasMessageEndingWith("; add one, or list the learner in study.default_recipes to run it on the built-in"
+            + " optim/train defaults plus the experiment file");
+    Study study = StudyFile.read(experiment(), List.of("study.learner_configs=" + empty,
+        "study.default_recipes=zsclip,coop"));
+    PlannedRun coop = study.runs().get(1);
+    assertThat(coop.plan().resolved().sources()).containsEntry("learner.coop.ctx_init", "defaults");
+    assertThat(coop.plan().resolved().values()).containsEntry("optim.lr", "0.002");
+  }
+
+  @Test
+  void theExperimentFileAndRecipesAreReadOnceHoweverManyRuns() {
+    org.ckcoop.core.config.ConfigFileCache files = new org.ckcoop.core.config.ConfigFileCache();
+    Path exp = experiment();
+    Study study = StudyFile.read(exp, List.of(), SweepGrid.NONE, org.ckcoop.core.plugin.LearnerRegistry.discover(),
+        org.ckcoop.eval.data.DatasetRegistry.discover(), files);
+    assertThat(study.runs()).hasSizeGreaterThan(3);
+    assertThat(files.diskReads(exp)).isEqualTo(1);
+    assertThat(files.diskReads(StudyFile.repositoryConfigs().resolve("coop.yaml"))).isEqualTo(1);
+    // every run was planned from the same contents
+    assertThat(study.runs()).extracting(r -> r.plan().resolved().values().get("train.epochs")).containsOnly("2");
+  }
+
+  @Test
   void learnersDatasetsAndTheBackboneAreChecked() {
     Path exp = experiment();
     assertThatThrownBy(() -> StudyFile.read(exp, List.of("study.learners=zsclip,cooop")))

@@ -1,0 +1,4 @@
+/**
+ * The ckcoop command line.
+ */
+package org.ckcoop.cli;

@@ -1,4 +1,0 @@
-/**
- * The ckcoop command line.
- */
-package org.ckcoop.eval.cli;
