@@ -54,17 +54,17 @@ public interface CheckpointLayout {
   }
 
   /**
-   * Detects the layout of {@code path} (a checkpoint folder, or a safetensors file with OpenAI's
-   * names) and reads it.
+   * Detects the layout of {@code path} (a checkpoint folder, or a safetensors or PyTorch file with
+   * OpenAI's names) and reads it.
    *
    * @throws CheckpointException naming the folder and the files looked for when no layout fits
    */
   static ClipCheckpoint read(Path path) {
-    if (Files.isRegularFile(path) && path.getFileName().toString().endsWith(".safetensors")) {
+    if (Files.isRegularFile(path) && CheckpointTensors.isWeightsFileName(path.getFileName().toString())) {
       return OpenAiLayout.readFile(path);
     }
     if (!Files.isDirectory(path)) {
-      throw new CheckpointException(path, "no such checkpoint folder or safetensors file");
+      throw new CheckpointException(path, "no such checkpoint folder or weights file (.safetensors, .bin, .pt, .pth)");
     }
     for (CheckpointLayout layout : all()) {
       if (layout.recognizes(path)) {
@@ -73,8 +73,9 @@ public interface CheckpointLayout {
     }
     throw new CheckpointException(
         path,
-        "not a CLIP checkpoint folder: expected config.json + model.safetensors (Hugging Face), "
-            + "open_clip_config.json + open_clip_model.safetensors (open_clip), or one .safetensors "
-            + "file with OpenAI's tensor names (visual.conv1.weight, ...)");
+        "not a CLIP checkpoint folder: expected config.json + model.safetensors or pytorch_model.bin "
+            + "(Hugging Face), open_clip_config.json + open_clip_model.safetensors or open_clip_pytorch_model.bin "
+            + "(open_clip), or one .safetensors, .bin, .pt or .pth file with OpenAI's tensor names "
+            + "(visual.conv1.weight, ...)");
   }
 }

@@ -57,14 +57,9 @@ public final class HuggingFaceLayout implements CheckpointLayout {
           ConfigFiles.triple(preprocessor, p, "image_mean", ImageNormalization.CLIP.mean()),
           ConfigFiles.triple(preprocessor, p, "image_std", ImageNormalization.CLIP.std()));
     }
-    if (!Files.isRegularFile(dir.resolve(WEIGHTS + ".safetensors"))
-        && !Files.isRegularFile(dir.resolve(WEIGHTS + ".safetensors.index.json"))) {
-      String hint = Files.isRegularFile(dir.resolve("pytorch_model.bin"))
-          ? " (found pytorch_model.bin: only safetensors weights are read; convert with "
-              + "transformers' save_pretrained(..., safe_serialization=True))"
-          : "";
-      throw new CheckpointException(dir, "has " + CONFIG + " but no " + WEIGHTS + ".safetensors or "
-          + WEIGHTS + ".safetensors.index.json" + hint);
+    if (!CheckpointTensors.exists(dir, WEIGHTS)) {
+      throw new CheckpointException(dir, "has " + CONFIG + " but no weights file (looked for "
+          + String.join(", ", CheckpointTensors.candidateNames(WEIGHTS)) + ")");
     }
     try (CheckpointTensors stored = CheckpointTensors.open(dir, WEIGHTS)) {
       Map<String, FloatTensor> weights = CanonicalWeights.assemble(

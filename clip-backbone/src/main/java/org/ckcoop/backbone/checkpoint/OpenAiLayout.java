@@ -89,14 +89,16 @@ public final class OpenAiLayout implements CheckpointLayout {
   }
 
   private static boolean hasOwnWeights(Path dir) {
-    return Files.isRegularFile(dir.resolve(WEIGHTS + ".safetensors"))
-        || Files.isRegularFile(dir.resolve(WEIGHTS + ".safetensors.index.json"));
+    return CheckpointTensors.exists(dir, WEIGHTS);
   }
 
   private static Path findPlainWeights(Path dir) {
     List<Path> candidates;
     try (Stream<Path> files = Files.list(dir)) {
-      candidates = files.filter(p -> p.getFileName().toString().endsWith(".safetensors")).sorted().toList();
+      candidates = files.filter(p -> CheckpointTensors.isWeightsFileName(p.getFileName().toString()))
+          .sorted(java.util.Comparator.comparing((Path p) -> !p.getFileName().toString().endsWith(".safetensors"))
+              .thenComparing(Path::getFileName))
+          .toList();
     } catch (IOException e) {
       return null;
     }
@@ -140,12 +142,13 @@ public final class OpenAiLayout implements CheckpointLayout {
     Path p = findPlainWeights(dir);
     if (p == null) {
       throw new CheckpointException(
-          dir, "has " + CONFIG + " but no " + WEIGHTS + ".safetensors (nor another .safetensors with OpenAI names)");
+          dir, "has " + CONFIG + " but no " + WEIGHTS + ".safetensors (nor another .safetensors, .bin, .pt or .pth "
+              + "with OpenAI names)");
     }
     return p;
   }
 
-  /** Reads a single safetensors file with OpenAI's names, deriving the architecture from shapes. */
+  /** Reads a single weights file (safetensors or PyTorch) with OpenAI's names, deriving the architecture from shapes. */
   static ClipCheckpoint readFile(Path file) {
     try (CheckpointTensors stored = CheckpointTensors.openSingle(file)) {
       ClipArchitecture architecture = deriveFromShapes(stored);

@@ -94,12 +94,13 @@ class CheckpointErrorTest {
     assertThatThrownBy(() -> CheckpointLayout.read(empty))
         .hasMessageContaining(empty + ": not a CLIP checkpoint folder: expected config.json + model.safetensors");
     assertThatThrownBy(() -> CheckpointLayout.read(dir.resolve("nowhere")))
-        .hasMessageContaining("no such checkpoint folder or safetensors file");
+        .hasMessageContaining("no such checkpoint folder or weights file (.safetensors, .bin, .pt, .pth)");
     Path bin = Files.createDirectories(dir.resolve("bin"));
     Files.copy(hf.resolve("config.json"), bin.resolve("config.json"));
     Files.writeString(bin.resolve("pytorch_model.bin"), "pickle");
     assertThatThrownBy(() -> CheckpointLayout.read(bin))
-        .hasMessageContaining("found pytorch_model.bin: only safetensors weights are read");
+        .hasMessageContaining(bin.resolve("pytorch_model.bin") + ": not a PyTorch checkpoint: a torch.save or "
+            + "torch.jit.save file is a zip archive (starts with PK), this file starts with bytes 7069636b6c65");
   }
 
   @Test
