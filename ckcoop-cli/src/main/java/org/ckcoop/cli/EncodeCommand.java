@@ -34,7 +34,8 @@ public final class EncodeCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Option(names = "--backbone", required = true, paramLabel = "DIR",
-      description = "Checkpoint folder (Hugging Face or OpenAI/open_clip layout) or OpenAI-named .safetensors file.")
+      description = "Checkpoint folder (Hugging Face or OpenAI/open_clip layout) or one OpenAI/open_clip-named weights file:"
+          + " .safetensors, a torch.save .bin/.pt/.pth, or OpenAI's TorchScript .pt (e.g. ~/.cache/clip/RN50.pt).")
   Path backbone;
 
   @Option(names = "--image", paramLabel = "FILE", description = "An image to encode (repeatable; kept in order).")

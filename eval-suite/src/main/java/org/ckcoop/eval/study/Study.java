@@ -72,9 +72,19 @@ public final class Study {
     if (!backbone.name().isBlank()) {
       return backbone.name();
     }
-    Path folder = checkpoint.getFileName() != null && checkpoint.toString().endsWith(".safetensors")
-        ? checkpoint.getParent() : checkpoint;
-    return folder.getFileName() == null ? folder.toString() : folder.getFileName().toString();
+    // A weights file: its stem names the model (~/.cache/clip/ViT-B-16.pt is ViT-B-16), unless the
+    // name is a generic one (model.safetensors, pytorch_model.bin, ...): then its folder does.
+    String file = checkpoint.getFileName() == null ? "" : checkpoint.getFileName().toString();
+    java.util.regex.Matcher weights = java.util.regex.Pattern.compile("(.+)\\.(safetensors|bin|pt|pth)").matcher(file);
+    if (weights.matches() && !java.nio.file.Files.isDirectory(checkpoint)) {
+      String stem = weights.group(1);
+      boolean generic = stem.matches("(model|pytorch_model|open_clip_model|open_clip_pytorch_model)(-\\d+-of-\\d+)?");
+      if (!generic || checkpoint.getParent() == null || checkpoint.getParent().getFileName() == null) {
+        return stem;
+      }
+      return checkpoint.getParent().getFileName().toString();
+    }
+    return file.isEmpty() ? checkpoint.toString() : file;
   }
 
   /** Returns the datasets the runs use, by id. */
