@@ -1,0 +1,247 @@
+package org.ckcoop.baselines.linearprobe;
+
+import java.util.stream.IntStream;
+
+/**
+ * L2-regularised logistic regression as scikit-learn's {@code LogisticRegression(penalty="l2", C=c,
+ * solver="lbfgs")} fits it (scikit-learn >= 1.2, {@code linear_model/_logistic.py} and
+ * {@code _linear_loss.py}), in double precision:
+ *
+ * <ul>
+ *   <li>more than two classes: the multinomial loss over all K classes ({@code HalfMultinomialLoss}: a
+ *       weight row and an intercept per class), minimising
+ *       {@code mean_n [logsumexp(W x_n + b) - (W x_n + b)_(y_n)] + ||W||^2 / (2 C N)}, which is
+ *       {@code C * sum(log-loss) + ||W||^2 / 2} divided by {@code C N} (the intercepts are not penalised);
+ *   <li>two classes: the binary loss with one weight vector for class 1 ({@code HalfBinomialLoss},
+ *       what {@code multi_class="auto"} picks), {@code mean_n [log(1 + exp(z_n)) - y_n z_n] + ||w||^2 / (2 C N)}
+ *       with {@code z = w.x + b}; kept as class-1 row {@code w/2} and class-0 row {@code -w/2} (the same
+ *       decisions and probabilities);
+ *   <li>from zero, by {@link Lbfgs} with scikit-learn's settings (gtol {@code tol} on this scaled
+ *       objective, 1000 iterations, 50 line-search steps, ftol 64 eps).
+ * </ul>
+ *
+ * <p>The objective's sums over examples run in a fixed order, each output entry computed by one task,
+ * so results do not depend on the number of threads.
+ */
+public final class LogisticRegression {
+  private static final long PARALLEL_WORK = 1L << 20;
+
+  private LogisticRegression() {}
+
+  /**
+   * A fitted model.
+   *
+   * @param classes the number of classes K
+   * @param width the feature width D
+   * @param weight the weights [K, D] row-major
+   * @param bias the intercepts [K]
+   * @param objective the scaled objective at the fit (mean log-loss plus the penalty over {@code C N})
+   * @param solver the solver's outcome (iterations, why it stopped)
+   */
+  public record Fit(int classes, int width, double[] weight, double[] bias, double objective, Lbfgs.Result solver) {
+
+    /** Returns the logits [N, K] of {@code features} [N, D] row-major. */
+    public double[] logits(float[] features) {
+      int n = features.length / width;
+      double[] z = new double[n * classes];
+      for (int i = 0; i < n; i++) {
+        for (int k = 0; k < classes; k++) {
+          double s = bias[k];
+          for (int j = 0; j < width; j++) {
+            s += weight[k * width + j] * features[i * width + j];
+          }
+          z[i * classes + k] = s;
+        }
+      }
+      return z;
+    }
+
+    /** Returns the predicted class of each row of {@code features}: the first largest logit (numpy's argmax). */
+    public int[] predict(float[] features) {
+      double[] z = logits(features);
+      int n = z.length / classes;
+      int[] out = new int[n];
+      for (int i = 0; i < n; i++) {
+        int best = 0;
+        for (int k = 1; k < classes; k++) {
+          if (z[i * classes + k] > z[i * classes + best]) {
+            best = k;
+          }
+        }
+        out[i] = best;
+      }
+      return out;
+    }
+
+    /** Returns how many rows of {@code features} are predicted as {@code labels}. */
+    public int correct(float[] features, int[] labels) {
+      int[] predicted = predict(features);
+      int hits = 0;
+      for (int i = 0; i < labels.length; i++) {
+        hits += predicted[i] == labels[i] ? 1 : 0;
+      }
+      return hits;
+    }
+  }
+
+  /**
+   * Fits the model.
+   *
+   * @param features [N, D] row-major
+   * @param labels N labels in {@code [0, classes)}
+   * @param classes K, at least 2 (a class without examples gets the penalty's pull to zero only)
+   * @param c the inverse regularisation strength, positive
+   * @param options the solver's settings
+   */
+  public static Fit fit(float[] features, int[] labels, int classes, double c, Lbfgs.Options options) {
+    int n = labels.length;
+    if (n == 0 || features.length % n != 0) {
+      throw new IllegalArgumentException(features.length + " feature values for " + n + " labels");
+    }
+    if (classes < 2) {
+      throw new IllegalArgumentException("logistic regression needs at least 2 classes, got " + classes);
+    }
+    if (!(c > 0) || Double.isInfinite(c)) {
+      throw new IllegalArgumentException("C must be positive and finite, got " + c);
+    }
+    int d = features.length / n;
+    for (int label : labels) {
+      if (label < 0 || label >= classes) {
+        throw new IllegalArgumentException("label " + label + " outside [0, " + classes + ")");
+      }
+    }
+    double[] x = new double[features.length];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = features[i];
+    }
+    Lbfgs.Objective objective = classes == 2 ? binary(x, labels, d, c) : multinomial(x, labels, classes, d, c);
+    int size = classes == 2 ? d + 1 : classes * (d + 1);
+    Lbfgs.Result result = Lbfgs.minimize(objective, new double[size], options);
+    double[] theta = result.x();
+    double[] weight = new double[classes * d];
+    double[] bias = new double[classes];
+    if (classes == 2) {
+      for (int j = 0; j < d; j++) {
+        weight[j] = -theta[j] / 2;
+        weight[d + j] = theta[j] / 2;
+      }
+      bias[0] = -theta[d] / 2;
+      bias[1] = theta[d] / 2;
+    } else {
+      for (int k = 0; k < classes; k++) {
+        System.arraycopy(theta, k * (d + 1), weight, k * d, d);
+        bias[k] = theta[k * (d + 1) + d];
+      }
+    }
+    return new Fit(classes, d, weight, bias, result.value(), result);
+  }
+
+  /** The multinomial objective; theta holds per class its D weights, then its intercept. */
+  static Lbfgs.Objective multinomial(double[] x, int[] y, int classes, int d, double c) {
+    int n = y.length;
+    boolean parallel = (long) n * classes * d >= PARALLEL_WORK;
+    double penalty = 1.0 / (c * n);
+    return (theta, gradient) -> {
+      double[] r = new double[n * classes];
+      double[] losses = new double[n];
+      range(n, parallel).forEach(i -> {
+        int row = i * d;
+        int out = i * classes;
+        double max = Double.NEGATIVE_INFINITY;
+        for (int k = 0; k < classes; k++) {
+          int w = k * (d + 1);
+          double s = theta[w + d];
+          for (int j = 0; j < d; j++) {
+            s += theta[w + j] * x[row + j];
+          }
+          r[out + k] = s;
+          max = Math.max(max, s);
+        }
+        double sum = 0;
+        for (int k = 0; k < classes; k++) {
+          sum += Math.exp(r[out + k] - max);
+        }
+        double lse = max + Math.log(sum);
+        losses[i] = lse - r[out + y[i]];
+        for (int k = 0; k < classes; k++) {
+          r[out + k] = (Math.exp(r[out + k] - lse) - (k == y[i] ? 1 : 0)) / n;
+        }
+      });
+      range(classes, parallel).forEach(k -> {
+        int w = k * (d + 1);
+        double bias = 0;
+        double[] g = new double[d];
+        for (int i = 0; i < n; i++) {
+          double ri = r[i * classes + k];
+          bias += ri;
+          int row = i * d;
+          for (int j = 0; j < d; j++) {
+            g[j] += ri * x[row + j];
+          }
+        }
+        for (int j = 0; j < d; j++) {
+          gradient[w + j] = g[j] + penalty * theta[w + j];
+        }
+        gradient[w + d] = bias;
+      });
+      double loss = 0;
+      for (double l : losses) {
+        loss += l;
+      }
+      double norm = 0;
+      for (int k = 0; k < classes; k++) {
+        for (int j = 0; j < d; j++) {
+          double v = theta[k * (d + 1) + j];
+          norm += v * v;
+        }
+      }
+      return loss / n + 0.5 * penalty * norm;
+    };
+  }
+
+  /** The binary objective; theta holds the D weights of class 1, then its intercept. */
+  static Lbfgs.Objective binary(double[] x, int[] y, int d, double c) {
+    int n = y.length;
+    boolean parallel = (long) n * d >= PARALLEL_WORK;
+    double penalty = 1.0 / (c * n);
+    return (theta, gradient) -> {
+      double[] r = new double[n];
+      double[] losses = new double[n];
+      range(n, parallel).forEach(i -> {
+        double z = theta[d];
+        for (int j = 0; j < d; j++) {
+          z += theta[j] * x[i * d + j];
+        }
+        // log(1 + exp(z)) and sigmoid(z) without overflow
+        double softplus = z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z));
+        double p = z > 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
+        losses[i] = softplus - y[i] * z;
+        r[i] = (p - y[i]) / n;
+      });
+      double bias = 0;
+      double[] g = new double[d];
+      for (int i = 0; i < n; i++) {
+        bias += r[i];
+        for (int j = 0; j < d; j++) {
+          g[j] += r[i] * x[i * d + j];
+        }
+      }
+      double norm = 0;
+      for (int j = 0; j < d; j++) {
+        gradient[j] = g[j] + penalty * theta[j];
+        norm += theta[j] * theta[j];
+      }
+      gradient[d] = bias;
+      double loss = 0;
+      for (double l : losses) {
+        loss += l;
+      }
+      return loss / n + 0.5 * penalty * norm;
+    };
+  }
+
+  private static IntStream range(int n, boolean parallel) {
+    IntStream s = IntStream.range(0, n);
+    return parallel ? s.parallel() : s;
+  }
+}
