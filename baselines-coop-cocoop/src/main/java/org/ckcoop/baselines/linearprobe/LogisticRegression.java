@@ -136,53 +136,89 @@ public final class LogisticRegression {
     return new Fit(classes, d, weight, bias, result.value(), result);
   }
 
+  /** Rows (examples) and classes handled together, so that a block's operands stay in cache. */
+  private static final int BLOCK = 16;
+
   /** The multinomial objective; theta holds per class its D weights, then its intercept. */
   static Lbfgs.Objective multinomial(double[] x, int[] y, int classes, int d, double c) {
+    return multinomial(x, y, classes, d, c, (long) y.length * classes * d >= PARALLEL_WORK);
+  }
+
+  /** As {@link #multinomial(double[], int[], int, int, double)}, with the blocks in parallel or not. */
+  static Lbfgs.Objective multinomial(double[] x, int[] y, int classes, int d, double c, boolean parallel) {
     int n = y.length;
-    boolean parallel = (long) n * classes * d >= PARALLEL_WORK;
     double penalty = 1.0 / (c * n);
     return (theta, gradient) -> {
       double[] r = new double[n * classes];
       double[] losses = new double[n];
-      range(n, parallel).forEach(i -> {
-        int row = i * d;
-        int out = i * classes;
-        double max = Double.NEGATIVE_INFINITY;
-        for (int k = 0; k < classes; k++) {
-          int w = k * (d + 1);
-          double s = theta[w + d];
-          for (int j = 0; j < d; j++) {
-            s += theta[w + j] * x[row + j];
-          }
-          r[out + k] = s;
-          max = Math.max(max, s);
+      // W transposed [D, K]: a block of rows accumulates its logits as axpys over the classes, each logit
+      // still summed as bias + x_0 w_0 + x_1 w_1 + ... in that order (the same bits as a dot product)
+      double[] wt = new double[d * classes];
+      for (int k = 0; k < classes; k++) {
+        for (int j = 0; j < d; j++) {
+          wt[j * classes + k] = theta[k * (d + 1) + j];
         }
-        double sum = 0;
-        for (int k = 0; k < classes; k++) {
-          sum += Math.exp(r[out + k] - max);
-        }
-        double lse = max + Math.log(sum);
-        losses[i] = lse - r[out + y[i]];
-        for (int k = 0; k < classes; k++) {
-          r[out + k] = (Math.exp(r[out + k] - lse) - (k == y[i] ? 1 : 0)) / n;
-        }
-      });
-      range(classes, parallel).forEach(k -> {
-        int w = k * (d + 1);
-        double bias = 0;
-        double[] g = new double[d];
-        for (int i = 0; i < n; i++) {
-          double ri = r[i * classes + k];
-          bias += ri;
-          int row = i * d;
-          for (int j = 0; j < d; j++) {
-            g[j] += ri * x[row + j];
+      }
+      range((n + BLOCK - 1) / BLOCK, parallel).forEach(block -> {
+        int from = block * BLOCK;
+        int to = Math.min(n, from + BLOCK);
+        for (int i = from; i < to; i++) {
+          for (int k = 0; k < classes; k++) {
+            r[i * classes + k] = theta[k * (d + 1) + d];
           }
         }
         for (int j = 0; j < d; j++) {
-          gradient[w + j] = g[j] + penalty * theta[w + j];
+          int w = j * classes;
+          for (int i = from; i < to; i++) {
+            double xv = x[i * d + j];
+            int out = i * classes;
+            for (int k = 0; k < classes; k++) {
+              r[out + k] += xv * wt[w + k];
+            }
+          }
         }
-        gradient[w + d] = bias;
+        for (int i = from; i < to; i++) {
+          int out = i * classes;
+          double max = Double.NEGATIVE_INFINITY;
+          for (int k = 0; k < classes; k++) {
+            max = Math.max(max, r[out + k]);
+          }
+          double sum = 0;
+          for (int k = 0; k < classes; k++) {
+            sum += Math.exp(r[out + k] - max);
+          }
+          double lse = max + Math.log(sum);
+          losses[i] = lse - r[out + y[i]];
+          for (int k = 0; k < classes; k++) {
+            r[out + k] = (Math.exp(r[out + k] - lse) - (k == y[i] ? 1 : 0)) / n;
+          }
+        }
+      });
+      // G = R^T X: a block of classes at a time, each class's row summed over the examples in order
+      range((classes + BLOCK - 1) / BLOCK, parallel).forEach(block -> {
+        int from = block * BLOCK;
+        int to = Math.min(classes, from + BLOCK);
+        double[] g = new double[(to - from) * d];
+        double[] bias = new double[to - from];
+        for (int i = 0; i < n; i++) {
+          int row = i * d;
+          for (int k = from; k < to; k++) {
+            double ri = r[i * classes + k];
+            bias[k - from] += ri;
+            int o = (k - from) * d;
+            for (int j = 0; j < d; j++) {
+              g[o + j] += ri * x[row + j];
+            }
+          }
+        }
+        for (int k = from; k < to; k++) {
+          int w = k * (d + 1);
+          int o = (k - from) * d;
+          for (int j = 0; j < d; j++) {
+            gradient[w + j] = g[o + j] + penalty * theta[w + j];
+          }
+          gradient[w + d] = bias[k - from];
+        }
       });
       double loss = 0;
       for (double l : losses) {

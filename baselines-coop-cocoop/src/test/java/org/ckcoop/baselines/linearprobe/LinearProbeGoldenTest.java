@@ -146,6 +146,32 @@ class LinearProbeGoldenTest {
   }
 
   @Test
+  void theObjectiveGivesTheSameBitsOnOneThreadAndOnMany() {
+    int n = 403;
+    int k = 37;
+    int d = 70;
+    java.util.SplittableRandom random = new java.util.SplittableRandom(8);
+    double[] x = new double[n * d];
+    int[] y = new int[n];
+    double[] theta = new double[k * (d + 1)];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = random.nextGaussian();
+    }
+    for (int i = 0; i < n; i++) {
+      y[i] = random.nextInt(k);
+    }
+    for (int i = 0; i < theta.length; i++) {
+      theta[i] = random.nextGaussian() * 0.1;
+    }
+    double[] g1 = new double[theta.length];
+    double[] g2 = new double[theta.length];
+    double f1 = LogisticRegression.multinomial(x, y, k, d, 0.3, false).evaluate(theta, g1);
+    double f2 = LogisticRegression.multinomial(x, y, k, d, 0.3, true).evaluate(theta, g2);
+    assertThat(f2).isEqualTo(f1);
+    assertThat(g2).containsExactly(g1);
+  }
+
+  @Test
   void fitsReachTheReferenceOptimum() {
     for (JsonNode c : golden.get("cases")) {
       String name = c.get("name").asText();
