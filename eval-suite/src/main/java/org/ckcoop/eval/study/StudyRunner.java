@@ -157,6 +157,12 @@ public final class StudyRunner {
         if (closed != null) {
           problems.add(run.variant().label() + " on " + full.name() + ": " + closed);
         }
+        int views = run.plan().resolved().settings(StudyFile.FEATURES).trainViews();
+        if (learner instanceof org.ckcoop.core.train.DirectFit && views > 0) {
+          problems.add(run.variant().label() + " on " + full.name() + ": features.train_views is " + views + ", but"
+              + " learner '" + run.variant().learner() + "' is fitted once, on the features of CLIP's test"
+              + " preprocessing (as CoOp's lpclip extracts them); set features.train_views to 0 for it");
+        }
       } catch (InputException e) {
         problems.add(run.variant().label() + " on " + full.name() + ": " + e.getMessage());
       }

@@ -82,6 +82,10 @@ class LinearProbeStudyTest {
         "study.protocol=cross-dataset", "study.targets=blobs"));
     assertThatThrownBy(() -> StudyRunner.run(transfer, StudyOptions.defaults(), StudyListener.NONE))
         .isInstanceOf(InputException.class).hasMessageContaining("target blobs has other classes");
+    Study augmented = StudyFile.read(experiment, List.of("study.learners=linear_probe", "study.seeds=1",
+        "study.protocol=few-shot", "features.train_views=2"));
+    assertThatThrownBy(() -> StudyRunner.run(augmented, StudyOptions.defaults(), StudyListener.NONE))
+        .isInstanceOf(InputException.class).hasMessageContaining("features.train_views is 2");
     assertThat(StudyFixture.runFiles(dir.resolve("out"))).isEmpty();
   }
 }
