@@ -3,9 +3,9 @@
 
 What it computes, independently of the Java code:
 
-* the minimiser of scikit-learn's L2 logistic regression objective, as sklearn >= 1.2 writes it in
-  ``linear_model/_logistic.py`` (``l2_reg_strength = 1.0 / (C * sw_sum)``) with
-  ``_linear_loss.LinearModelLoss``:
+* the minimiser of scikit-learn's L2 logistic regression objective ``C * sum(log-loss) + ||W||^2 / 2``,
+  written here divided by C N as sklearn >= 1.4 writes it in ``linear_model/_logistic.py``
+  (``l2_reg_strength = 1.0 / (C * sw_sum)``; sklearn before 1.4 divides by C only: the same minimiser):
       multinomial (K > 2 classes, ``HalfMultinomialLoss``, coefficients for all K classes):
           f(W, b) = mean_n [logsumexp(W x_n + b) - (W x_n + b)_{y_n}] + ||W||^2 / (2 C N)
       binary (K = 2, ``HalfBinomialLoss``, one coefficient vector for class 1):

@@ -46,12 +46,24 @@ public final class Lbfgs {
   public record Options(double gtol, double ftol, int maxIterations, int maxEvaluations, int memory,
       int maxLineSearch) {
 
-    /** scikit-learn's {@code LogisticRegression(solver="lbfgs")}: gtol 1e-4, ftol 64 eps, 1000 iterations. */
+    /**
+     * scikit-learn >= 1.4's {@code LogisticRegression(solver="lbfgs")}: gtol 1e-4, ftol 64 eps, 50
+     * line-search steps, 1000 iterations.
+     */
     public static Options sklearn() {
       return new Options(1e-4, 64 * Math.ulp(1.0), 1000, 15000, 10, 50);
     }
 
-    /** These options with another gradient tolerance and iteration limit. */
+    /**
+     * scikit-learn before 1.4 (what CoOp's lpclip ran in 2021), as 1.0's {@code _logistic.py} calls SciPy:
+     * only {@code gtol} and {@code maxiter} passed, SciPy's defaults for the rest (ftol
+     * {@code factr 1e7 * eps} = 2.2e-9, 20 line-search steps).
+     */
+    public static Options sklearnBefore14() {
+      return new Options(1e-4, 1e7 * Math.ulp(1.0), 1000, 15000, 10, 20);
+    }
+
+    /** These options with another gradient tolerance and iteration limit (the others kept). */
     public Options with(double gtol, int maxIterations) {
       return new Options(gtol, ftol, maxIterations, maxEvaluations, memory, maxLineSearch);
     }

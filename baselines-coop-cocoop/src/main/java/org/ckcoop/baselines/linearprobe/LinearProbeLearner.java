@@ -203,14 +203,15 @@ public final class LinearProbeLearner implements PromptLearner, DirectFit {
     }
     float[] x = features(train);
     int[] y = labels(train, classes, "training");
-    Lbfgs.Options options = Lbfgs.Options.sklearn().with(settings.tol(), settings.maxIter());
+    LogisticRegression.Scale scale = settings.lossScale();
+    Lbfgs.Options options = scale.options(settings.tol(), settings.maxIter());
     List<String> log = new ArrayList<>();
     TreeMap<String, Double> metrics = new TreeMap<>();
     LogisticRegression.Fit chosen;
     double c;
     if (settings.c() > 0) {
       c = settings.c();
-      chosen = LogisticRegression.fit(x, y, classes, c, options);
+      chosen = LogisticRegression.fit(x, y, classes, c, scale, options);
       if (validation != null && validation.size() > 0) {
         metrics.put("val_accuracy", 100.0 * chosen.correct(features(validation), labels(validation, classes,
             "validation")) / validation.size());
@@ -226,7 +227,7 @@ public final class LinearProbeLearner implements PromptLearner, DirectFit {
       float[] vx = features(validation);
       int[] vy = labels(validation, classes, "validation");
       CSearch.Result<LogisticRegression.Fit> search = CSearch.run(settings.cGrid(), settings.searchSteps(),
-          cc -> LogisticRegression.fit(x, y, classes, cc, options), f -> f.correct(vx, vy), vy.length);
+          cc -> LogisticRegression.fit(x, y, classes, cc, scale, options), f -> f.correct(vx, vy), vy.length);
       for (CSearch.Candidate candidate : search.trace()) {
         log.add(String.format(Locale.ROOT, "C search (%s): C %s, validation %d/%d (%.2f%%)", candidate.phase(),
             candidate.c(), candidate.correct(), candidate.total(), 100 * candidate.accuracy()));

@@ -4,20 +4,18 @@ import java.util.stream.IntStream;
 
 /**
  * L2-regularised logistic regression as scikit-learn's {@code LogisticRegression(penalty="l2", C=c,
- * solver="lbfgs")} fits it (scikit-learn >= 1.2, {@code linear_model/_logistic.py} and
- * {@code _linear_loss.py}), in double precision:
+ * solver="lbfgs")} fits it ({@code linear_model/_logistic.py}), in double precision:
  *
  * <ul>
- *   <li>more than two classes: the multinomial loss over all K classes ({@code HalfMultinomialLoss}: a
- *       weight row and an intercept per class), minimising
- *       {@code mean_n [logsumexp(W x_n + b) - (W x_n + b)_(y_n)] + ||W||^2 / (2 C N)}, which is
- *       {@code C * sum(log-loss) + ||W||^2 / 2} divided by {@code C N} (the intercepts are not penalised);
- *   <li>two classes: the binary loss with one weight vector for class 1 ({@code HalfBinomialLoss},
- *       what {@code multi_class="auto"} picks), {@code mean_n [log(1 + exp(z_n)) - y_n z_n] + ||w||^2 / (2 C N)}
- *       with {@code z = w.x + b}; kept as class-1 row {@code w/2} and class-0 row {@code -w/2} (the same
- *       decisions and probabilities);
- *   <li>from zero, by {@link Lbfgs} with scikit-learn's settings (gtol {@code tol} on this scaled
- *       objective, 1000 iterations, 50 line-search steps, ftol 64 eps).
+ *   <li>more than two classes: the multinomial loss over all K classes (a weight row and an intercept
+ *       per class), {@code C * sum_n [logsumexp(W x_n + b) - (W x_n + b)_(y_n)] + ||W||^2 / 2}, the
+ *       intercepts not penalised;
+ *   <li>two classes: the binary loss with one weight vector for class 1 (what {@code multi_class="auto"}
+ *       picks), {@code C * sum_n [log(1 + exp(z_n)) - y_n z_n] + ||w||^2 / 2} with {@code z = w.x + b};
+ *       kept as class-1 row {@code w/2} and class-0 row {@code -w/2} (the same decisions and
+ *       probabilities);
+ *   <li>from zero, by {@link Lbfgs}, on that objective divided as the chosen scikit-learn version divides
+ *       it ({@link Scale}), which moves where {@code tol} stops the solver but not the optimum.
  * </ul>
  *
  * <p>The objective's sums over examples run in a fixed order, each output entry computed by one task,
@@ -28,6 +26,26 @@ public final class LogisticRegression {
 
   private LogisticRegression() {}
 
+  /** How the objective is divided before L-BFGS sees it (and its {@code tol} applies). */
+  public enum Scale {
+    /**
+     * Divided by C: {@code sum of log-losses + ||W||^2 / (2 C)} (scikit-learn before 1.4: 1.0's
+     * {@code _multinomial_loss_grad} / {@code _logistic_loss_and_grad} with {@code alpha = 1 / C}; what
+     * CoOp's lpclip ran in 2021), with {@link Lbfgs.Options#sklearnBefore14()}.
+     */
+    SUM,
+    /**
+     * Divided by C N: {@code mean log-loss + ||W||^2 / (2 C N)} (scikit-learn >= 1.4, PR #26721,
+     * {@code l2_reg_strength = 1 / (C * sw_sum)}), with {@link Lbfgs.Options#sklearn()}.
+     */
+    MEAN;
+
+    /** Returns this version's solver settings with {@code tol} and {@code maxIter}. */
+    public Lbfgs.Options options(double tol, int maxIter) {
+      return (this == SUM ? Lbfgs.Options.sklearnBefore14() : Lbfgs.Options.sklearn()).with(tol, maxIter);
+    }
+  }
+
   /**
    * A fitted model.
    *
@@ -35,8 +53,9 @@ public final class LogisticRegression {
    * @param width the feature width D
    * @param weight the weights [K, D] row-major
    * @param bias the intercepts [K]
-   * @param objective the scaled objective at the fit (mean log-loss plus the penalty over {@code C N})
-   * @param solver the solver's outcome (iterations, why it stopped)
+   * @param objective the objective at the fit, as {@code mean log-loss + ||W||^2 / (2 C N)} whatever the
+   *     {@link Scale} (so that fits compare)
+   * @param solver the solver's outcome (iterations, why it stopped; its value in the solver's scale)
    */
   public record Fit(int classes, int width, double[] weight, double[] bias, double objective, Lbfgs.Result solver) {
 
@@ -84,6 +103,11 @@ public final class LogisticRegression {
     }
   }
 
+  /** Fits the model on the {@link Scale#MEAN} objective with {@code options}. */
+  public static Fit fit(float[] features, int[] labels, int classes, double c, Lbfgs.Options options) {
+    return fit(features, labels, classes, c, Scale.MEAN, options);
+  }
+
   /**
    * Fits the model.
    *
@@ -91,9 +115,10 @@ public final class LogisticRegression {
    * @param labels N labels in {@code [0, classes)}
    * @param classes K, at least 2 (a class without examples gets the penalty's pull to zero only)
    * @param c the inverse regularisation strength, positive
+   * @param scale how the objective is divided for the solver
    * @param options the solver's settings
    */
-  public static Fit fit(float[] features, int[] labels, int classes, double c, Lbfgs.Options options) {
+  public static Fit fit(float[] features, int[] labels, int classes, double c, Scale scale, Lbfgs.Options options) {
     int n = labels.length;
     if (n == 0 || features.length % n != 0) {
       throw new IllegalArgumentException(features.length + " feature values for " + n + " labels");
@@ -114,9 +139,17 @@ public final class LogisticRegression {
     for (int i = 0; i < x.length; i++) {
       x[i] = features[i];
     }
-    Lbfgs.Objective objective = classes == 2 ? binary(x, labels, d, c) : multinomial(x, labels, classes, d, c);
+    Lbfgs.Objective mean = classes == 2 ? binary(x, labels, d, c) : multinomial(x, labels, classes, d, c);
+    Lbfgs.Objective objective = scale == Scale.MEAN ? mean : (theta, gradient) -> {
+      double value = mean.evaluate(theta, gradient);
+      for (int i = 0; i < gradient.length; i++) {
+        gradient[i] *= n;
+      }
+      return value * n;
+    };
     int size = classes == 2 ? d + 1 : classes * (d + 1);
     Lbfgs.Result result = Lbfgs.minimize(objective, new double[size], options);
+    double value = scale == Scale.MEAN ? result.value() : result.value() / n;
     double[] theta = result.x();
     double[] weight = new double[classes * d];
     double[] bias = new double[classes];
@@ -133,7 +166,7 @@ public final class LogisticRegression {
         bias[k] = theta[k * (d + 1) + d];
       }
     }
-    return new Fit(classes, d, weight, bias, result.value(), result);
+    return new Fit(classes, d, weight, bias, value, result);
   }
 
   /** Rows (examples) and classes handled together, so that a block's operands stay in cache. */

@@ -192,14 +192,28 @@ class LinearProbeGoldenTest {
       for (int i = 0; i < bias.length; i++) {
         assertThat(tight.bias()[i]).as("%s bias %d", name, i).isCloseTo(bias[i], within(1e-7 * Math.max(1, scale)));
       }
-      // with scikit-learn's settings (tol 1e-4): converged, the objective a little above the optimum (the
-      // gradient test stops early on the ill-conditioned C = 100 case), the same predictions
-      LogisticRegression.Fit sklearn = LogisticRegression.fit(x, y, k, c.get("c").asDouble(), Lbfgs.Options.sklearn());
-      assertThat(sklearn.solver().converged()).as(name).isTrue();
-      assertThat(sklearn.solver().gradientMax()).isLessThanOrEqualTo(1e-4);
-      assertThat(sklearn.objective()).as(name).isCloseTo(objective, within(5e-5));
-      assertThat(sklearn.objective()).isGreaterThanOrEqualTo(objective - 1e-13);
-      assertThat(sklearn.predict(x)).as(name).containsExactly(tight.predict(x));
+      // the same optimum on the objective as scikit-learn before 1.4 scales it (sum of losses)
+      LogisticRegression.Fit summed = LogisticRegression.fit(x, y, k, c.get("c").asDouble(),
+          LogisticRegression.Scale.SUM, TIGHT);
+      assertThat(summed.objective()).as(name).isCloseTo(objective, within(1e-12 * Math.max(1, objective)));
+      for (int i = 0; i < weight.length; i++) {
+        assertThat(summed.weight()[i]).as("%s weight %d", name, i).isCloseTo(weight[i], within(1e-6 * Math.max(1, scale)));
+      }
+      // with scikit-learn's settings (tol 1e-4) of either version: converged, the objective a little above the
+      // optimum (on the mean scale the gradient test stops early on the ill-conditioned C = 100 case; on the sum
+      // scale the gradient is N times larger, and SciPy's default ftol often stops it first), the same
+      // predictions
+      for (LogisticRegression.Scale s : LogisticRegression.Scale.values()) {
+        LogisticRegression.Fit sklearn = LogisticRegression.fit(x, y, k, c.get("c").asDouble(), s, s.options(1e-4, 1000));
+        assertThat(sklearn.solver().converged()).as(name + " " + s).isTrue();
+        if (sklearn.solver().stop() == Lbfgs.Stop.GRADIENT) { // else SciPy's relative-reduction test stopped it
+          assertThat(sklearn.solver().gradientMax()).isLessThanOrEqualTo(1e-4);
+        }
+        assertThat(sklearn.objective()).as(name + " " + s).isCloseTo(objective, within(s == LogisticRegression.Scale.SUM
+            ? 1e-6 : 5e-5));
+        assertThat(sklearn.objective()).isGreaterThanOrEqualTo(objective - 1e-13);
+        assertThat(sklearn.predict(x)).as(name + " " + s).containsExactly(tight.predict(x));
+      }
     }
   }
 
@@ -219,12 +233,15 @@ class LinearProbeGoldenTest {
         c -> LogisticRegression.fit(tx, ty, k, c, TIGHT), f -> f.correct(vx, vy), vy.length);
     assertTrace(exact, s.get("trace"), vy.length, true);
     assertThat(exact.c()).isCloseTo(expected, within(1e-14 * expected));
-    // with scikit-learn's tolerance, as the learner runs it: the same peak and the same choice
-    CSearch.Result<LogisticRegression.Fit> sklearn = CSearch.run(grid, s.get("steps").asInt(),
-        c -> LogisticRegression.fit(tx, ty, k, c, Lbfgs.Options.sklearn()), f -> f.correct(vx, vy), vy.length);
-    assertThat(sklearn.peak()).isEqualTo(1.0);
-    assertThat(sklearn.c()).isCloseTo(expected, within(1e-14 * expected));
-    assertThat(sklearn.accuracy()).isEqualTo(0.875);
+    // with scikit-learn's tolerance of either version, as the learner runs it: the same peak and the same choice
+    for (LogisticRegression.Scale scale : LogisticRegression.Scale.values()) {
+      CSearch.Result<LogisticRegression.Fit> sklearn = CSearch.run(grid, s.get("steps").asInt(),
+          c -> LogisticRegression.fit(tx, ty, k, c, scale, scale.options(1e-4, 1000)), f -> f.correct(vx, vy),
+          vy.length);
+      assertThat(sklearn.peak()).as(scale.name()).isEqualTo(1.0);
+      assertThat(sklearn.c()).as(scale.name()).isCloseTo(expected, within(1e-14 * expected));
+      assertThat(sklearn.accuracy()).isEqualTo(0.875);
+    }
   }
 
   @Test

@@ -104,7 +104,8 @@ class LinearProbeLearnerTest {
     int[] vy = ToyProblem.labels(val);
     LinearProbeSettings s = LinearProbeSettings.lpclip();
     CSearch.Result<LogisticRegression.Fit> direct = CSearch.run(s.cGrid(), s.searchSteps(),
-        c -> LogisticRegression.fit(x, y, 4, c, Lbfgs.Options.sklearn()), f -> f.correct(vx, vy), vy.length);
+        c -> LogisticRegression.fit(x, y, 4, c, LogisticRegression.Scale.SUM, s.lossScale().options(1e-4, 1000)),
+        f -> f.correct(vx, vy), vy.length);
     for (int i = 0; i < expectedWeight.length; i++) {
       assertThat(expectedWeight[i]).isEqualTo((float) direct.fit().weight()[i]);
     }
@@ -212,7 +213,7 @@ class LinearProbeLearnerTest {
     try (PromptLearner learner = fixed.newLearner(tiny, CLASSES, TEMPLATE)) {
       TrainingResult result = fixed.train(learner, tiny, train, dir.resolve("fixed"), false, List.of());
       LogisticRegression.Fit direct = LogisticRegression.fit(ToyProblem.features(train), ToyProblem.labels(train), 4,
-          0.5, Lbfgs.Options.sklearn());
+          0.5, LogisticRegression.Scale.SUM, Lbfgs.Options.sklearnBefore14());
       assertThat(result.finalLoss()).isEqualTo(direct.objective());
       assertThat(((LinearProbeLearner) learner).bias()[1]).isEqualTo((float) direct.bias()[1]);
     }

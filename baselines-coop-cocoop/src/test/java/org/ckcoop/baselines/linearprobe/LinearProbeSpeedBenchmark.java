@@ -45,13 +45,15 @@ class LinearProbeSpeedBenchmark {
       f.evaluate(theta, g);
     }
     double perEval = (System.nanoTime() - t) / 1e9 / evals;
-    for (double c : new double[] {1e-2, 1.0, 100.0}) {
-      t = System.nanoTime();
-      LogisticRegression.Fit fit = LogisticRegression.fit(x, y, classes, c, Lbfgs.Options.sklearn());
-      double seconds = (System.nanoTime() - t) / 1e9;
-      System.out.printf(Locale.ROOT, "N %d K %d D %d: %.3f s per evaluation; C %g: %d iterations, %d evaluations,"
-          + " %s, %.1f s%n", n, classes, d, perEval, c, fit.solver().iterations(), fit.solver().evaluations(),
-          fit.solver().stop(), seconds);
+    for (LogisticRegression.Scale scale : LogisticRegression.Scale.values()) {
+      for (double c : new double[] {1e-2, 1.0, 100.0}) {
+        t = System.nanoTime();
+        LogisticRegression.Fit fit = LogisticRegression.fit(x, y, classes, c, scale, scale.options(1e-4, 1000));
+        double seconds = (System.nanoTime() - t) / 1e9;
+        System.out.printf(Locale.ROOT, "N %d K %d D %d: %.3f s per evaluation; %s C %g: %d iterations, %d"
+            + " evaluations, %s, %.1f s%n", n, classes, d, perEval, scale, c, fit.solver().iterations(),
+            fit.solver().evaluations(), fit.solver().stop(), seconds);
+      }
     }
   }
 }
