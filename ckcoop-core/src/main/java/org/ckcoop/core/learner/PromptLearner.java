@@ -98,6 +98,16 @@ public interface PromptLearner extends AutoCloseable {
    */
   default void onEpochEnd(int epoch, int epochs) {}
 
+  /**
+   * Returns false for a learner that can classify only the classes it was trained on (a linear probe:
+   * one weight row per training class), so that a study refuses, before anything trains, a protocol
+   * that evaluates it on other classes (base-to-new's new classes, another dataset's). True (the
+   * default) for prompt learners, whose classifier is built from any class names.
+   */
+  default boolean transfersToOtherClasses() {
+    return true;
+  }
+
   /** Returns how this learner combines its loss terms' gradients, or null to minimise their sum. */
   default GradientShaping gradientShaping() {
     return null;

@@ -16,6 +16,7 @@ public final class CachedFeatures implements TrainingData {
   private final int[] labels;
   private final int width;
   private final String identity;
+  private final CachedFeatures validation;
 
   /**
    * Creates the data.
@@ -25,6 +26,10 @@ public final class CachedFeatures implements TrainingData {
    * @param width the feature width
    */
   public CachedFeatures(float[][] views, int[] labels, int width) {
+    this(views, labels, width, null);
+  }
+
+  private CachedFeatures(float[][] views, int[] labels, int width, CachedFeatures validation) {
     if (views.length == 0) {
       throw new IllegalArgumentException("at least one view of the features is needed");
     }
@@ -36,7 +41,8 @@ public final class CachedFeatures implements TrainingData {
     this.views = views.clone();
     this.labels = labels.clone();
     this.width = width;
-    this.identity = hash();
+    this.validation = validation;
+    this.identity = validation == null ? hash() : hash(hash() + "|validation|" + validation.identity());
   }
 
   /** Creates single-view data. */
@@ -67,6 +73,33 @@ public final class CachedFeatures implements TrainingData {
   @Override
   public String identity() {
     return identity;
+  }
+
+  /**
+   * Returns these examples with {@code validation} as their {@link #validation()} split (what a
+   * {@link DirectFit} learner chooses its hyperparameters on); the identity then covers both.
+   *
+   * @throws IllegalArgumentException when the validation features have another width
+   */
+  public CachedFeatures withValidation(CachedFeatures validation) {
+    if (validation.featureWidth() != width) {
+      throw new IllegalArgumentException("validation features have width " + validation.featureWidth() + ", not "
+          + width);
+    }
+    return new CachedFeatures(views, labels, width, validation);
+  }
+
+  @Override
+  public CachedFeatures validation() {
+    return validation;
+  }
+
+  private static String hash(String text) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private String hash() {

@@ -51,6 +51,11 @@ import org.ckcoop.common.engine.EngineArrays;
  * uninterrupted one. A NaN or infinite loss stops the run before the bad update, keeping the last
  * good checkpoint.
  *
+ * <p>A learner that implements {@link DirectFit} (the linear probe) is fitted once on the whole training
+ * set, with the validation examples of {@link TrainingData#validation()}, instead of by epochs; its
+ * run folder receives the same files (a checkpoint with the fitted state, one metrics line, the state)
+ * plus {@value #FIT_REPORT}.
+ *
  * <p>The run folder also receives {@code train.log} (a human-readable log, appended across resumes),
  * {@code metrics.jsonl} (one JSON object per epoch) and, at the end, {@code learner-state.safetensors}.
  * The trainer writes no result record: it returns a {@link TrainingResult}, and the caller that also
@@ -138,6 +143,9 @@ public final class LearnerTrainer {
       throw new InputException(run, "cannot create the run folder: " + e.getMessage(), e);
     }
     PromptLearner learner = job.learner();
+    if (learner instanceof DirectFit fit) {
+      return fitDirectly(job, run, learner, fit);
+    }
     if (learner.trainableParameters().isEmpty()) {
       throw new InputException("learner.name", "learner '" + job.provenance().learner()
           + "' has nothing to train (0 learnable parameters); evaluate it directly instead");
@@ -189,7 +197,7 @@ public final class LearnerTrainer {
                 epoch + 1, problem));
       }
       history.add(summary);
-      writeCheckpoint(checkpoint, job, learnerState, optimizerState, history, initialNorm);
+      writeCheckpoint(checkpoint, job, learnerState, optimizerState, history, initialNorm, train.epochs());
       appendMetrics(run, summary);
       log(run, String.format(Locale.ROOT, "epoch %d/%d lr %.6g loss %.5f acc %.2f%% (%d steps, %.1f s)",
           epoch + 1, train.epochs(), summary.learningRate(), summary.loss(), summary.accuracy(), summary.steps(),
@@ -199,17 +207,106 @@ public final class LearnerTrainer {
       }
     }
     Path stateFile = run.resolve(STATE);
+    LearnerStateFile.of(job.provenance().learner(), learner, learnerConfig(job), job.provenance().backboneIdentity())
+        .write(stateFile);
+    TrainingResult result = new TrainingResult(job.provenance(), train.epochs(), List.copyOf(history), stateFile, resumed);
+    log(run, "finished: " + train.epochs() + " epochs, final loss " + String.format(Locale.ROOT, "%.5f", result.finalLoss()));
+    return result;
+  }
+
+  /** The file a {@link DirectFit}'s {@link FitReport} is written to inside a run folder. */
+  public static final String FIT_REPORT = "fit.json";
+
+  /**
+   * A {@link DirectFit} learner's run: one fit instead of epochs (or, resuming, the fitted state from
+   * the checkpoint), then the same files as any run, with one history entry.
+   */
+  private TrainingResult fitDirectly(Job job, Path run, PromptLearner learner, DirectFit fit) {
+    Path checkpoint = run.resolve(CHECKPOINT);
+    List<EpochSummary> history = new ArrayList<>();
+    boolean resumed = false;
+    if (Files.exists(checkpoint)) {
+      if (!job.resume()) {
+        throw new InputException(run, "already holds a checkpoint (" + CHECKPOINT + ") of an earlier run;"
+            + " resume it, or choose another run folder (nothing was overwritten)");
+      }
+      history.addAll(restore(checkpoint, job, null).history());
+      resumed = true;
+      for (TrainingListener l : job.listeners()) {
+        l.onResume(history.size(), 1);
+      }
+      log(run, "resumed from " + CHECKPOINT + ": the fitted state, nothing to fit again");
+    }
+    if (history.isEmpty()) {
+      log(run, "started: learner " + job.provenance().learner() + ", config " + job.provenance().configHash()
+          + ", backbone " + job.provenance().backboneIdentity() + ", split " + job.provenance().dataIdentity()
+          + ", training examples " + job.data().identity() + ", fitted directly (" + job.data().size() + " training examples, "
+          + (job.data().validation() == null ? "no" : Integer.toString(job.data().validation().size()))
+          + " validation examples)");
+      rewriteMetrics(run, history);
+      for (TrainingListener l : job.listeners()) {
+        l.onEpochStart(0, 1, 1, 0.0);
+      }
+      long start = System.nanoTime();
+      FitReport report = fit.fit(job.data(), job.data().validation());
+      EpochSummary summary = new EpochSummary(0, 0.0, report.loss(), report.accuracy(), report.iterations(),
+          (System.nanoTime() - start) / 1e9);
+      report.log().forEach(line -> log(run, line));
+      Map<String, float[]> learnerState = values(learner.stateTensors());
+      for (Map.Entry<String, float[]> e : learnerState.entrySet()) {
+        for (float v : e.getValue()) {
+          if (!Float.isFinite(v)) {
+            throw diverged(job, 1, 0, history, report.loss(), "the fit diverged: its state tensor '" + e.getKey()
+                + "' is not finite; no checkpoint was written");
+          }
+        }
+      }
+      history.add(summary);
+      writeCheckpoint(checkpoint, job, learnerState, Map.of(), history, Double.NaN, 1);
+      try {
+        Map<String, Object> line = new LinkedHashMap<>(JSON.convertValue(summary, Map.class));
+        line.put("fit", report.metrics());
+        append(run.resolve("metrics.jsonl"), JSON.writeValueAsString(line));
+        org.ckcoop.common.files.AtomicWrite.bytes(run.resolve(FIT_REPORT),
+            JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(report));
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot write the fit's metrics in " + run, e);
+      }
+      log(run, String.format(Locale.ROOT, "fitted: objective %.6g, training accuracy %.2f%%, %d iterations, %.1f s%s",
+          summary.loss(), summary.accuracy(), summary.steps(), summary.seconds(), report.metrics().isEmpty() ? ""
+              : ", " + report.metrics()));
+      for (TrainingListener l : job.listeners()) {
+        l.onStep(0, 0, 1, summary.loss(), summary.accuracy());
+        l.onEpochEnd(summary);
+      }
+    }
+    Path stateFile = run.resolve(STATE);
+    LearnerStateFile.of(job.provenance().learner(), learner, learnerConfig(job), job.provenance().backboneIdentity())
+        .write(stateFile);
+    TrainingResult result = new TrainingResult(job.provenance(), 1, List.copyOf(history), stateFile, resumed,
+        fitMetrics(run.resolve(FIT_REPORT)));
+    log(run, "finished: fitted directly, objective " + String.format(Locale.ROOT, "%.6g", result.finalLoss()));
+    return result;
+  }
+
+  /** The metrics of the fit report written in this run folder (also when the run resumed). */
+  private static java.util.SortedMap<String, Double> fitMetrics(Path file) {
+    try {
+      FitReport report = JSON.readValue(file.toFile(), FitReport.class);
+      return report.metrics();
+    } catch (IOException e) {
+      throw new InputException(file, "cannot read the fit report: " + e.getMessage(), e);
+    }
+  }
+
+  private static Map<String, String> learnerConfig(Job job) {
     Map<String, String> learnerConfig = new TreeMap<>();
     job.provenance().resolvedConfig().forEach((k, v) -> {
       if (k.startsWith("learner.")) {
         learnerConfig.put(k, v);
       }
     });
-    LearnerStateFile.of(job.provenance().learner(), learner, learnerConfig, job.provenance().backboneIdentity())
-        .write(stateFile);
-    TrainingResult result = new TrainingResult(job.provenance(), train.epochs(), List.copyOf(history), stateFile, resumed);
-    log(run, "finished: " + train.epochs() + " epochs, final loss " + String.format(Locale.ROOT, "%.5f", result.finalLoss()));
-    return result;
+    return learnerConfig;
   }
 
   private EpochSummary runEpoch(Job job, Optimizer optimizer, int epoch, double lr, List<EpochSummary> history) {
@@ -315,11 +412,11 @@ public final class LearnerTrainer {
   }
 
   private void writeCheckpoint(Path file, Job job, Map<String, float[]> learnerState, Map<String, float[]> optimizerState,
-      List<EpochSummary> history, double initialNorm) {
+      List<EpochSummary> history, double initialNorm, int epochs) {
     SafetensorsWriter writer = new SafetensorsWriter()
         .putMetadata("format", "ckcoop-checkpoint/1")
         .putMetadata("epochs_done", Integer.toString(history.size()))
-        .putMetadata("epochs", Integer.toString(train.epochs()))
+        .putMetadata("epochs", Integer.toString(epochs))
         .putMetadata("learner", job.provenance().learner())
         .putMetadata("config_hash", job.provenance().configHash())
         .putMetadata("backbone_identity", job.provenance().backboneIdentity())
@@ -363,7 +460,9 @@ public final class LearnerTrainer {
       }
       try {
         job.learner().loadState(learnerState);
-        optimizer.loadState(optimizerState);
+        if (optimizer != null) { // null: a direct fit's checkpoint, which has no optimiser
+          optimizer.loadState(optimizerState);
+        }
       } catch (InputException | IllegalArgumentException e) {
         throw new InputException(file, "cannot resume from this checkpoint: " + e.getMessage(), e);
       }

@@ -53,4 +53,13 @@ public interface TrainingData {
 
   /** Returns an identity (a content hash) that checkpoints record, so a resume on other data fails. */
   String identity();
+
+  /**
+   * Returns the validation examples that come with these training examples, or null (the default) when
+   * there are none. Only a {@link DirectFit} learner uses them (to choose its hyperparameters); the
+   * trainer's epochs never do.
+   */
+  default TrainingData validation() {
+    return null;
+  }
 }

@@ -148,9 +148,17 @@ public record RunResult(
    * @param stateFile the learner state file's name in the run folder
    * @param trainingExamplesIdentity the content hash of the training examples as the trainer saw them
    *     (features or images and labels; the checkpoints' {@code training_examples_identity})
+   * @param metrics a directly fitted learner's own numbers (the linear probe's chosen {@code c} and its
+   *     validation accuracy); empty for training by epochs
    */
   @JsonIgnoreProperties(ignoreUnknown = true)
-  public record Training(int epochs, double finalLoss, boolean resumed, String stateFile, String trainingExamplesIdentity) {}
+  public record Training(int epochs, double finalLoss, boolean resumed, String stateFile, String trainingExamplesIdentity,
+      SortedMap<String, Double> metrics) {
+    /** Copies the metrics. */
+    public Training {
+      metrics = new TreeMap<>(metrics == null ? Map.of() : metrics);
+    }
+  }
 
   /**
    * Where a run's training diverged (the trainer's {@code TrainingDivergedException}).

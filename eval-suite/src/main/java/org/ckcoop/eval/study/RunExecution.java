@@ -17,6 +17,7 @@ import org.ckcoop.core.classify.PromptClassifier;
 import org.ckcoop.core.learner.PromptLearner;
 import org.ckcoop.core.run.RunPlan;
 import org.ckcoop.core.train.CachedFeatures;
+import org.ckcoop.core.train.DirectFit;
 import org.ckcoop.core.train.EncodedImages;
 import org.ckcoop.core.train.TrainingData;
 import org.ckcoop.core.train.RunProvenance;
@@ -93,16 +94,17 @@ final class RunExecution {
     RunResult.Training training = null;
     boolean trains;
     try (PromptLearner learner = plan.newLearner(backbone, train.classNames(), train.template().text(), study.cache())) {
-      trains = !learner.trainableParameters().isEmpty();
+      boolean fits = learner instanceof DirectFit; // fitted once (the linear probe), with the validation split
+      trains = fits || !learner.trainableParameters().isEmpty();
       if (trains) {
-        TrainingData features = timer.features(() -> learner.usesCachedFeatures() ? trainingFeatures(run, train)
+        TrainingData features = timer.features(() -> learner.usesCachedFeatures() ? trainingFeatures(run, train, fits)
             : trainingImages(run, train));
         TrainingListener progress = listener.training(run);
         try {
           TrainingResult trained = timer.train(() -> plan.train(learner, backbone, features, provenance, run.folder(),
               true, progress == null ? List.of() : List.of(progress)));
           training = new RunResult.Training(trained.epochs(), trained.finalLoss(), trained.resumed(),
-              trained.stateFile().getFileName().toString(), features.identity());
+              trained.stateFile().getFileName().toString(), features.identity(), trained.metrics());
         } catch (TrainingDivergedException e) {
           return diverged(run, split, full, train, e, timer, start, provenance);
         } catch (InputException e) {
@@ -209,8 +211,12 @@ final class RunExecution {
     return new EncodedImages(backbone, images, labels(train.train()), true, run.seed());
   }
 
-  /** The training examples' features: one view of CLIP's test preprocessing, or N augmented views. */
-  private CachedFeatures trainingFeatures(PlannedRun run, DatasetSplits train) {
+  /**
+   * The training examples' features: one view of CLIP's test preprocessing, or N augmented views; with
+   * {@code validation}, the validation examples' test-preprocessing features too (for a
+   * {@link DirectFit} learner, which chooses its hyperparameters on them).
+   */
+  private CachedFeatures trainingFeatures(PlannedRun run, DatasetSplits train, boolean validation) {
     List<Path> images = paths(train.train());
     if (images.isEmpty()) {
       throw new InputException(train.name(), "has no training images to train " + run.variant().learner() + " on");
@@ -221,7 +227,13 @@ final class RunExecution {
       FeatureView view = views == 0 ? FeatureView.TEST : FeatureView.augmented(run.seed(), v);
       features[v] = store.features(images, view, progress(run, train.name() + " train (" + view + ")", images.size()));
     }
-    return new CachedFeatures(features, labels(train.train()), width);
+    CachedFeatures examples = new CachedFeatures(features, labels(train.train()), width);
+    if (!validation || train.val().isEmpty()) {
+      return examples;
+    }
+    List<Path> val = paths(train.val());
+    float[] valFeatures = store.features(val, FeatureView.TEST, progress(run, train.name() + " val", val.size()));
+    return examples.withValidation(new CachedFeatures(valFeatures, labels(train.val()), width));
   }
 
   /**

@@ -155,6 +155,16 @@ public final class StudyRunner {
       try (org.ckcoop.core.learner.PromptLearner learner =
           run.plan().newLearner(backbone, full.classNames(), full.template().text(), study.cache())) {
         learner.classNames(); // built: its settings fit this backbone and these class names
+        String closed = closedSetProblem(study, run, learner, full, data);
+        if (closed != null) {
+          problems.add(run.variant().label() + " on " + full.name() + ": " + closed);
+        }
+        int views = run.plan().resolved().settings(StudyFile.FEATURES).trainViews();
+        if (learner instanceof org.ckcoop.core.train.DirectFit && views > 0) {
+          problems.add(run.variant().label() + " on " + full.name() + ": features.train_views is " + views + ", but"
+              + " learner '" + run.variant().learner() + "' is fitted once, on the features of CLIP's test"
+              + " preprocessing (as CoOp's lpclip extracts them); set features.train_views to 0 for it");
+        }
       } catch (InputException e) {
         problems.add(run.variant().label() + " on " + full.name() + ": " + e.getMessage());
       }
@@ -164,6 +174,32 @@ public final class StudyRunner {
           + " backbone and datasets, found before anything trained (nothing was written):\n  - "
           + String.join("\n  - ", problems));
     }
+  }
+
+  /**
+   * Returns why a learner that classifies only the classes it was trained on (a linear probe:
+   * {@code transfersToOtherClasses()} false) cannot run in this study's protocol, or null when it can:
+   * base-to-new tests it on new classes; cross-dataset and domain generalization test it on each target's
+   * classes, which must then be the training dataset's, in the same order.
+   */
+  static String closedSetProblem(Study study, PlannedRun run, org.ckcoop.core.learner.PromptLearner learner,
+      org.ckcoop.eval.data.DatasetSplits full, StudyData data) {
+    if (learner.transfersToOtherClasses()) {
+      return null;
+    }
+    String why = "learner '" + run.variant().learner() + "' classifies only the classes it was trained on";
+    if (study.protocol() == Protocol.BASE2NEW) {
+      return why + ", and base-to-new tests it on the new classes; run it with protocol few-shot (CoOp reports"
+          + " its linear probe in the few-shot setting)";
+    }
+    for (String target : run.targets()) {
+      org.ckcoop.eval.data.DatasetSplits other = data.dataset(target);
+      if (!other.classNames().equals(full.classNames())) {
+        return why + ", and target " + other.name() + " has other classes (" + other.classNames().size() + ", "
+            + full.name() + " " + full.classNames().size() + "); only targets with the same class list can test it";
+      }
+    }
+    return null;
   }
 
   /** The name a diverged run's {@code run.json} gets when {@code --retry-diverged} moves it aside. */

@@ -67,7 +67,7 @@ class StudyFileTest {
     Path exp = experiment();
     assertThatThrownBy(() -> StudyFile.read(exp, List.of("study.learners=zsclip,cooop")))
         .isInstanceOf(InputException.class)
-        .hasMessage("study.learners: unknown learner 'cooop' (known: ckcoop, cocoop, coop, ivlp, kgcoop, listed, maple, prograd, promptsrc, zsclip)");
+        .hasMessage("study.learners: unknown learner 'cooop' (known: ckcoop, cocoop, coop, ivlp, kgcoop, linear_probe, listed, maple, prograd, promptsrc, zsclip)");
     assertThatThrownBy(() -> StudyFile.read(exp, List.of("datasets.shapes.root=")))
         .hasMessageStartingWith("datasets.shapes.root: not set; expected the CoOp DATA folder");
     assertThatThrownBy(() -> StudyFile.read(exp, List.of("datasets.shapes.root=" + dir.resolve("nowhere"))))
