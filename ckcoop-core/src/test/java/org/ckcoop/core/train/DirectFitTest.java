@@ -159,7 +159,7 @@ class DirectFitTest {
     // on other data the checkpoint is refused, as for any run
     try (ClassMeans other = new ClassMeans(3, width, false)) {
       assertThatThrownBy(() -> trainer.train(ToyTraining.job(other, backbone, train, run, 1, true, List.of())))
-          .hasMessageContaining("data identity");
+          .hasMessageContaining("training examples identity");
     }
   }
 

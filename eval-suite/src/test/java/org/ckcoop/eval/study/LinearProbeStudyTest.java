@@ -69,6 +69,30 @@ class LinearProbeStudyTest {
   }
 
   @Test
+  void aFewShotStudyOnAResNetBackboneRunsZeroShotCoopAndTheLinearProbe() throws Exception {
+    Path experiment = BaseToNewStudyTest.experiment(dir);
+    addValidation(dir.resolve("data/shapes"), 4, 3);
+    Path rn = dir.resolve("clip-rn");
+    org.ckcoop.backbone.checkpoint.RandomCheckpoints.write(rn, org.ckcoop.backbone.checkpoint.RandomCheckpoints.preset("tiny-rn"),
+        org.ckcoop.backbone.checkpoint.CheckpointLayout.named("openai"), org.ckcoop.backbone.safetensors.StorageType.F32, 3);
+    Study study = StudyFile.read(experiment, List.of("study.protocol=few-shot", "study.learners=zsclip,coop,linear_probe",
+        "study.seeds=1", "backbone.checkpoint=" + rn));
+    List<RunResult> results = StudyRunner.run(study, StudyOptions.defaults(), StudyListener.NONE);
+    assertThat(results).extracting(RunResult::learner).containsExactly("zsclip", "coop", "linear_probe");
+    assertThat(results).allSatisfy(r -> {
+      assertThat(r.status()).isEqualTo(RunResult.FINISHED);
+      assertThat(r.backbone().architecture()).startsWith("ResNet");
+      assertThat(r.tests()).singleElement().satisfies(t -> {
+        assertThat(t.examples()).isEqualTo(12);
+        assertThat(t.top1()).isBetween(0.0, 100.0);
+      });
+    });
+    assertThat(results.get(1).training().epochs()).isEqualTo(2);
+    assertThat(results.get(2).training().metrics()).containsKey("c");
+    assertThat(results.get(2).training().metrics().get("c")).isPositive();
+  }
+
+  @Test
   void baseToNewAndTransferToOtherClassesAreRefusedBeforeAnythingTrains() {
     Path experiment = BaseToNewStudyTest.experiment(dir, "datasets.blobs:", "  name: image-folder", "  root: data/blobs");
     addValidation(dir.resolve("data/shapes"), 4, 3);
