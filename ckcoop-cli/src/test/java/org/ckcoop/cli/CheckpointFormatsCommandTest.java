@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
- * {@code ckcoop encode} on the same tiny model stored as safetensors, as torch.save {@code .bin} and
+ * {@code ckcoop encode} and {@code predict} on the same tiny model stored as safetensors, as torch.save {@code .bin} and
  * {@code .pt} archives and as a traced TorchScript {@code .pt} (the fixtures torch wrote once, see
  * {@code tools/reference/make_torch_fixtures.py}), ViT and ResNet alike: one backbone identity, the
  * same features; a pickle that names {@code os.system} is refused and runs nothing.
@@ -39,6 +39,35 @@ class CheckpointFormatsCommandTest {
     int status = cli.execute("encode", "--backbone", backbone.toString(), "--images", images.toString(),
         "--text", "a photo of a red circle.", "--text", "a sketch.", "--out", file.toString());
     return new Encoded(status, out.toString(), err.toString(), file);
+  }
+
+  /** {@code predict --learner zsclip} on the same images: the logits, or null when it failed. */
+  private float[] predict(Path backbone, String name) throws Exception {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cli = CkcoopCommand.commandLine();
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    Path file = dir.resolve(name + "-predict.safetensors");
+    int status = cli.execute("predict", "--backbone", backbone.toString(), "--learner", "zsclip",
+        "--classes", "red circle,blue star,green square", "--images", dir.resolve("images").toString(),
+        "--out", file.toString());
+    assertThat(status).as(err.toString()).isZero();
+    try (SafetensorsFile f = SafetensorsFile.open(file)) {
+      return f.readFloats("logits");
+    }
+  }
+
+  private void assertSamePredictions(List<Path> backbones) throws Exception {
+    float[] first = predict(backbones.get(0), "p0");
+    assertThat(first).hasSize(3 * 3);
+    for (int i = 1; i < backbones.size(); i++) {
+      float[] other = predict(backbones.get(i), "p" + i);
+      for (int k = 0; k < first.length; k++) {
+        assertThat(other[k]).as("logit %d from %s", k, backbones.get(i)).isCloseTo(first[k],
+            org.assertj.core.data.Offset.offset(1e-4f));
+      }
+    }
   }
 
   private static void assertSameFeatures(List<Encoded> runs) throws Exception {
@@ -75,6 +104,8 @@ class CheckpointFormatsCommandTest {
     runs.add(encode(GOLDEN.resolve("torch/tiny-b/wrapped-pt"), "pt"));
     runs.add(encode(GOLDEN.resolve("torch/tiny-b/torchscript"), "torchscript"));
     assertSameFeatures(runs);
+    assertSamePredictions(List.of(GOLDEN.resolve("tiny-b/open_clip"), GOLDEN.resolve("torch/tiny-b/open_clip-bin"),
+        GOLDEN.resolve("torch/tiny-b/wrapped-pt"), GOLDEN.resolve("torch/tiny-b/torchscript")));
   }
 
   @Test
@@ -101,6 +132,7 @@ class CheckpointFormatsCommandTest {
         encode(safetensors, "rn-safetensors"));
     assertSameFeatures(runs);
     assertThat(runs.get(0).out()).contains("image_features [3, 32]");
+    assertSamePredictions(List.of(binOnly, torchscript, safetensors));
   }
 
   @Test
