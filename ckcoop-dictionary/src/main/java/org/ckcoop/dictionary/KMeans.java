@@ -1,5 +1,6 @@
 package org.ckcoop.dictionary;
 
+import org.ckcoop.common.engine.EngineRuntime;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -75,7 +76,7 @@ public final class KMeans {
 
   /** As {@link #fit(float[], int, int)}, reporting progress. */
   public QuantizedDictionary fit(float[] table, int rows, int width, KMeansProgress progress) {
-    try (NDManager manager = OfflineEngine.pytorch().newBaseManager()) {
+    try (NDManager manager = EngineRuntime.engine().newBaseManager()) {
       return fit(manager, table, rows, width, progress);
     }
   }

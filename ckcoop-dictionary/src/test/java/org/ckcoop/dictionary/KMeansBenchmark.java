@@ -1,5 +1,6 @@
 package org.ckcoop.dictionary;
 
+import org.ckcoop.common.engine.EngineRuntime;
 import java.util.Locale;
 import java.util.Random;
 
@@ -54,7 +55,7 @@ public final class KMeansBenchmark {
     float[] table = mixture(rows, width, components, spread, noise, 12345L);
     System.out.printf(Locale.ROOT, "table %d x %d, %d components, spread %.3g, noise %.3g; cores %d; %s%n",
         rows, width, components, spread, noise, Runtime.getRuntime().availableProcessors(), options.cacheKey());
-    OfflineEngine.pytorch(); // engine start is not part of the timing
+    EngineRuntime.engine(); // engine start is not part of the timing
     long t0 = System.nanoTime();
     TableDigest.sha256(table);
     long t1 = System.nanoTime();

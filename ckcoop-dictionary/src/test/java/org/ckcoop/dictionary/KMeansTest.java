@@ -1,5 +1,6 @@
 package org.ckcoop.dictionary;
 
+import org.ckcoop.common.engine.EngineRuntime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -18,7 +19,7 @@ class KMeansTest {
 
   @BeforeAll
   static void startEngine() {
-    manager = OfflineEngine.pytorch().newBaseManager();
+    manager = EngineRuntime.engine().newBaseManager();
     manager.cap(); // anything attached to it (instead of a sub-manager) fails the test
   }
 
