@@ -72,8 +72,15 @@ public final class Study {
     if (!backbone.name().isBlank()) {
       return backbone.name();
     }
-    // A weights file: its stem names the model (~/.cache/clip/ViT-B-16.pt is ViT-B-16), unless the
-    // name is a generic one (model.safetensors, pytorch_model.bin, ...): then its folder does.
+    return nameOf(checkpoint);
+  }
+
+  /**
+   * The label of a checkpoint path: a folder's name; a weights file's stem (~/.cache/clip/ViT-B-16.pt is
+   * ViT-B-16), or its folder's name when the file name is a generic one (model.safetensors,
+   * pytorch_model.bin, open_clip_pytorch_model.bin, their shards).
+   */
+  static String nameOf(Path checkpoint) {
     String file = checkpoint.getFileName() == null ? "" : checkpoint.getFileName().toString();
     java.util.regex.Matcher weights = java.util.regex.Pattern.compile("(.+)\\.(safetensors|bin|pt|pth)").matcher(file);
     if (weights.matches() && !java.nio.file.Files.isDirectory(checkpoint)) {

@@ -50,6 +50,18 @@ class StudyFileTest {
   }
 
   @Test
+  void aBackboneIsLabelledByItsFolderOrItsWeightsFilesStem() throws Exception {
+    Path folder = Files.createDirectories(dir.resolve("clip-vit-base-patch16"));
+    assertThat(Study.nameOf(folder)).isEqualTo("clip-vit-base-patch16");
+    assertThat(Study.nameOf(Path.of("/home/r/.cache/clip/RN50.pt"))).isEqualTo("RN50");
+    assertThat(Study.nameOf(Path.of("/home/r/.cache/clip/ViT-B-16.pt"))).isEqualTo("ViT-B-16");
+    assertThat(Study.nameOf(Path.of("/m/my-clip.safetensors"))).isEqualTo("my-clip");
+    assertThat(Study.nameOf(Path.of("/m/vit_b16/open_clip_pytorch_model.bin"))).isEqualTo("vit_b16");
+    assertThat(Study.nameOf(Path.of("/m/hf/pytorch_model-00001-of-00002.bin"))).isEqualTo("hf");
+    assertThat(Study.nameOf(Path.of("/m/hf/model.safetensors"))).isEqualTo("hf");
+  }
+
+  @Test
   void theExperimentFileAndRecipesAreReadOnceHoweverManyRuns() {
     org.ckcoop.core.config.ConfigFileCache files = new org.ckcoop.core.config.ConfigFileCache();
     Path exp = experiment();
