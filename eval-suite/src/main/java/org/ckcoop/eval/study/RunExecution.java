@@ -126,6 +126,14 @@ final class RunExecution {
           Map<String, FloatTensor> state = state(learner);
           for (String id : run.targets()) {
             DatasetSplits target = data.dataset(id);
+            if (!learner.transfersToOtherClasses()) {
+              // a closed-set learner (the linear probe) keeps its fitted rows: it selects the target's
+              // classes, a subset of its own (ImageNet-A and -R take 200 of ImageNet's 1000)
+              learner.setClassNames(target.classNames());
+              tests.add(evaluate(run, timer, learner, target, target, "all"));
+              learner.setClassNames(train.classNames());
+              continue;
+            }
             try (PromptLearner transferred = plan.newLearner(backbone, target.classNames(), target.template().text(),
                 study.cache())) {
               transferred.loadState(state);

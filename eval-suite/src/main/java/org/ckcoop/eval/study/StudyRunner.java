@@ -180,7 +180,8 @@ public final class StudyRunner {
    * Returns why a learner that classifies only the classes it was trained on (a linear probe:
    * {@code transfersToOtherClasses()} false) cannot run in this study's protocol, or null when it can:
    * base-to-new tests it on new classes; cross-dataset and domain generalization test it on each target's
-   * classes, which must then be the training dataset's, in the same order.
+   * classes, which must then be among the training dataset's (ImageNet-A and -R: 200 of ImageNet's
+   * classes, by name).
    */
   static String closedSetProblem(Study study, PlannedRun run, org.ckcoop.core.learner.PromptLearner learner,
       org.ckcoop.eval.data.DatasetSplits full, StudyData data) {
@@ -194,9 +195,12 @@ public final class StudyRunner {
     }
     for (String target : run.targets()) {
       org.ckcoop.eval.data.DatasetSplits other = data.dataset(target);
-      if (!other.classNames().equals(full.classNames())) {
-        return why + ", and target " + other.name() + " has other classes (" + other.classNames().size() + ", "
-            + full.name() + " " + full.classNames().size() + "); only targets with the same class list can test it";
+      java.util.Set<String> known = new java.util.HashSet<>(full.classNames());
+      List<String> unknown = other.classNames().stream().filter(c -> !known.contains(c)).toList();
+      if (!unknown.isEmpty()) {
+        return why + ", and target " + other.name() + " has " + unknown.size() + " class(es) that " + full.name()
+            + " does not (e.g. '" + unknown.get(0) + "'); only targets whose classes are among the training"
+            + " dataset's can test it";
       }
     }
     return null;

@@ -93,6 +93,30 @@ class LinearProbeStudyTest {
   }
 
   @Test
+  void aTargetWithASubsetOfTheTrainingClassesTestsTheFittedRowsOfThoseClasses() throws Exception {
+    // as ImageNet-A and -R take 200 of ImageNet's classes: the probe selects its rows by class name
+    Path experiment = BaseToNewStudyTest.experiment(dir, "datasets.subset:", "  name: image-folder", "  root: data/subset");
+    addValidation(dir.resolve("data/shapes"), 4, 3);
+    SplittableRandom random = new SplittableRandom(5);
+    int[] rgb = {0xdc2828, 0x28b43c, 0x2846dc, 0xebd228};
+    for (int c : new int[] {2, 0}) {
+      for (int i = 0; i < 3; i++) {
+        StudyFixture.png(dir.resolve("data/subset").resolve(StudyFixture.COLOURS.get(c) + "_shape").resolve("t" + i + ".png"),
+            rgb[c], random);
+      }
+    }
+    Study study = StudyFile.read(experiment, List.of("study.learners=linear_probe", "study.seeds=1",
+        "study.protocol=domain-generalization", "study.targets=subset"));
+    List<RunResult> results = StudyRunner.run(study, StudyOptions.defaults(), StudyListener.NONE);
+    RunResult probe = results.get(0);
+    assertThat(probe.tests()).extracting(RunResult.TestResult::dataset, RunResult.TestResult::classes,
+        RunResult.TestResult::examples).containsExactly(tuple("shapes", 4, 12), tuple("subset", 2, 6));
+    assertThat(probe.tests().get(1).top1()).isBetween(0.0, 100.0);
+    assertThat(probe.tests().get(1).perClass()).containsOnlyKeys(
+        StudyFixture.COLOURS.get(0) + "_shape", StudyFixture.COLOURS.get(2) + "_shape");
+  }
+
+  @Test
   void baseToNewAndTransferToOtherClassesAreRefusedBeforeAnythingTrains() {
     Path experiment = BaseToNewStudyTest.experiment(dir, "datasets.blobs:", "  name: image-folder", "  root: data/blobs");
     addValidation(dir.resolve("data/shapes"), 4, 3);
@@ -105,7 +129,7 @@ class LinearProbeStudyTest {
     Study transfer = StudyFile.read(experiment, List.of("study.learners=linear_probe", "study.seeds=1",
         "study.protocol=cross-dataset", "study.targets=blobs"));
     assertThatThrownBy(() -> StudyRunner.run(transfer, StudyOptions.defaults(), StudyListener.NONE))
-        .isInstanceOf(InputException.class).hasMessageContaining("target blobs has other classes");
+        .isInstanceOf(InputException.class).hasMessageContaining("target blobs has 2 class(es) that shapes does not (e.g. 'blue_blob')");
     Study augmented = StudyFile.read(experiment, List.of("study.learners=linear_probe", "study.seeds=1",
         "study.protocol=few-shot", "features.train_views=2"));
     assertThatThrownBy(() -> StudyRunner.run(augmented, StudyOptions.defaults(), StudyListener.NONE))
