@@ -54,6 +54,8 @@ public final class CkcoopCommand implements Runnable {
   public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new CkcoopCommand());
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+      // bars still drawn (a run stopped mid-way) go first, so that the error is not drawn over
+      org.ckcoop.cli.console.Terminal.process().removeAllBars();
       boolean userError = e instanceof InputException;
       if (!userError || System.getenv("CKCOOP_DEBUG") != null) {
         e.printStackTrace(new java.io.PrintWriter(commandLine.getErr(), true));

@@ -25,6 +25,9 @@ final class StudyProgress implements StudyListener {
   private final Consumer<String> out;
   private ConsoleProgress studyBar;
   private ConsoleProgress runBar;
+  /** The bar of the encoding in progress; closed when it completes, or when the run or study ends (an
+   *  image that fails to decode stops the encoding before its count is reached). */
+  private ConsoleProgress encodingBar;
   private int total;
   private int position;
   private int finishedNow;
@@ -93,7 +96,9 @@ final class StudyProgress implements StudyListener {
 
   @Override
   public IntConsumer encoding(PlannedRun run, String what, int images) {
+    closeEncodingBar();
     ConsoleProgress bar = new ConsoleProgress("encoding " + what, images, "img");
+    encodingBar = bar;
     return new IntConsumer() {
       private int done;
 
@@ -102,7 +107,7 @@ final class StudyProgress implements StudyListener {
         bar.accept(n);
         done += n;
         if (done >= images) {
-          bar.close();
+          closeEncodingBar();
         }
       }
     };
@@ -168,7 +173,15 @@ final class StudyProgress implements StudyListener {
     closeBars();
   }
 
+  private void closeEncodingBar() {
+    if (encodingBar != null) {
+      encodingBar.close();
+      encodingBar = null;
+    }
+  }
+
   private void endRun() {
+    closeEncodingBar();
     position++;
     if (runBar != null) {
       runBar.close();
@@ -181,6 +194,7 @@ final class StudyProgress implements StudyListener {
 
   /** Closes any open bar (also when the study stops with an error). */
   void closeBars() {
+    closeEncodingBar();
     if (runBar != null) {
       runBar.close();
       runBar = null;

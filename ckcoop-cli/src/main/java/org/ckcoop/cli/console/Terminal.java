@@ -124,6 +124,16 @@ public final class Terminal {
     draw();
   }
 
+  /** Erases and forgets every bar (before an error message, say). */
+  public synchronized void removeAllBars() {
+    if (!interactive || bars.isEmpty()) {
+      return;
+    }
+    erase();
+    bars.clear();
+    err.flush();
+  }
+
   private void print(PrintStream stream, String text) {
     String line = text.endsWith("\n") ? text.substring(0, text.length() - 1) : text;
     if (!interactive) {

@@ -81,6 +81,19 @@ class TerminalTest {
   }
 
   @Test
+  void anErrorAfterARunStoppedMidWayIsPrintedOnACleanLine() {
+    Terminal t = terminal(true, 60);
+    t.bar(new Object(), "study demo  10% [=>   ] 5/48 runs");
+    t.bar(new Object(), "encoding world_objects 40% [==>  ] 64/160 img");
+    t.removeAllBars();
+    // the error handler prints through picocli's writer, not the terminal: nothing may be left to draw over it
+    PrintStream plain = new PrintStream(screen, true, StandardCharsets.UTF_8);
+    plain.println("ckcoop: error: images/bad.png: corrupt PNG");
+    t.result("next");
+    assertThat(render(Terminal.text(screen))).containsExactly("ckcoop: error: images/bad.png: corrupt PNG", "next", "");
+  }
+
+  @Test
   void offATerminalThereAreNoBarsNoCarriageReturnsAndNoEscapes() {
     Terminal t = terminal(false, 40);
     Object bar = new Object();

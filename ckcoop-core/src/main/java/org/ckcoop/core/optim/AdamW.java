@@ -75,8 +75,8 @@ public final class AdamW implements Optimizer {
   public void step(Map<String, NDArray> parameters, Map<String, NDArray> gradients, double learningRate) {
     if (manager == null) {
       layOut(parameters);
-    } else if (!offsets.keySet().equals(parameters.keySet())) {
-      throw new IllegalArgumentException("AdamW was laid out for " + offsets.keySet() + ", got " + parameters.keySet());
+    } else {
+      checkLayout(parameters);
     }
     steps++;
     try (NDManager step = manager.newSubManager()) {
@@ -95,7 +95,7 @@ public final class AdamW implements Optimizer {
       // (float) (1 - lr * wd) where decayed, exactly 1 elsewhere (mask * d + (1 - mask) is exact for a 0/1 mask)
       NDArray d = EngineArrays.scalar(step, (float) (1 - learningRate * weightDecay));
       NDArray one = EngineArrays.scalar(step, 1f);
-      NDArray decay = decayMask.mul(d).addi(one.sub(decayMask));
+      NDArray decay = d.mul(decayMask).addi(one.sub(decayMask));      // on the step's manager, not the mask's
       NDArray b1 = EngineArrays.scalar(step, (float) beta1);
       NDArray b2 = EngineArrays.scalar(step, (float) beta2);
       NDArray oneMinusB1 = EngineArrays.scalar(step, (float) (1 - beta1));
@@ -115,6 +115,25 @@ public final class AdamW implements Optimizer {
         p.set(new ai.djl.ndarray.index.NDIndex("..."), pieces.get(i++).reshape(p.getShape()));
       }
     }
+  }
+
+  /** The same parameters, in the same order, with the same shapes as the first step's (else moments mix). */
+  private void checkLayout(Map<String, NDArray> parameters) {
+    List<String> names = new ArrayList<>(parameters.keySet());
+    if (!names.equals(new ArrayList<>(offsets.keySet()))) {
+      throw new IllegalArgumentException("AdamW was laid out for " + offsets.keySet() + ", got " + names);
+    }
+    for (Map.Entry<String, NDArray> e : parameters.entrySet()) {
+      if (!e.getValue().getShape().equals(shapes.get(e.getKey()))) {
+        throw new IllegalArgumentException("AdamW was laid out for '" + e.getKey() + "' of shape "
+            + shapes.get(e.getKey()) + ", got " + e.getValue().getShape());
+      }
+    }
+  }
+
+  /** The number of arrays the optimiser holds on its own manager (for leak tests): constant across steps. */
+  int heldArrays() {
+    return manager == null ? 0 : manager.getManagedArrays().size();
   }
 
   private void layOut(Map<String, NDArray> parameters) {

@@ -262,16 +262,18 @@ public final class LearnerTrainer {
         }
       }
       history.add(summary);
-      writeCheckpoint(checkpoint, job, learnerState, Map.of(), history, Double.NaN, 1);
+      // The checkpoint is the commit marker: the fit report and the metrics line first, so that a process
+      // killed in between leaves no checkpoint (the resume fits again) rather than one without its report.
       try {
+        org.ckcoop.common.files.AtomicWrite.bytes(run.resolve(FIT_REPORT),
+            JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(report));
         Map<String, Object> line = new LinkedHashMap<>(JSON.convertValue(summary, Map.class));
         line.put("fit", report.metrics());
         append(run.resolve("metrics.jsonl"), JSON.writeValueAsString(line));
-        org.ckcoop.common.files.AtomicWrite.bytes(run.resolve(FIT_REPORT),
-            JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(report));
       } catch (IOException e) {
         throw new UncheckedIOException("cannot write the fit's metrics in " + run, e);
       }
+      writeCheckpoint(checkpoint, job, learnerState, Map.of(), history, Double.NaN, 1);
       log(run, String.format(Locale.ROOT, "fitted: objective %.6g, training accuracy %.2f%%, %d iterations, %.1f s%s",
           summary.loss(), summary.accuracy(), summary.steps(), summary.seconds(), report.metrics().isEmpty() ? ""
               : ", " + report.metrics()));

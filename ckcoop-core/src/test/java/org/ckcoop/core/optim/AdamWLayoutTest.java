@@ -57,6 +57,7 @@ class AdamWLayoutTest {
           Device.cpu())));
       int before = m.getManagedArrays().size();
       Map<String, float[]> lastGradients = null;
+      int held = -1;
       for (int step = 0; step < 5; step++) {
         Map<String, float[]> g = new LinkedHashMap<>();
         SHAPES.forEach((name, shape) -> g.put(name, random(random, shape)));
@@ -67,7 +68,12 @@ class AdamWLayoutTest {
           Map<String, NDArray> gs = arrays(scratch, g);
           perParameter.forEach((n, o) -> o.step(Map.of(n, single.get(n)), Map.of(n, gs.get(n)), lr));
         }
+        if (step == 0) {
+          held = flat.heldArrays();
+        }
+        assertThat(flat.heldArrays()).as("arrays on AdamW's own manager after step %d", step + 1).isEqualTo(held);
       }
+      assertThat(held).as("moments and the decay mask").isEqualTo(3);
       assertThat(m.getManagedArrays().size()).as("no array left behind per step").isEqualTo(before);
       for (String n : SHAPES.keySet()) {
         assertThat(params.get(n).toFloatArray()).as(n).isEqualTo(single.get(n).toFloatArray());
@@ -98,6 +104,12 @@ class AdamWLayoutTest {
         }
         assertThatThrownBy(() -> restored.step(Map.of("bias", copies.get("bias")), Map.of("bias", copies.get("bias")), 1))
             .hasMessageContaining("laid out for [matrix, bias, scale]");
+        Map<String, NDArray> reordered = new LinkedHashMap<>();
+        reordered.put("bias", copies.get("bias"));
+        reordered.put("matrix", copies.get("matrix"));
+        reordered.put("scale", copies.get("scale"));
+        assertThatThrownBy(() -> restored.step(reordered, reordered, 1)).as("same names in another order")
+            .hasMessageContaining("laid out for [matrix, bias, scale], got [bias, matrix, scale]");
       }
     }
   }

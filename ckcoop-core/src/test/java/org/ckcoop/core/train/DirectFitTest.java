@@ -155,7 +155,19 @@ class DirectFitTest {
       assertThat(again.fits).isZero();
       assertThat(resumed.resumed()).isTrue();
       assertThat(again.means.toFloatArray()).containsExactly(fitted);
+      assertThat(resumed.metrics()).containsEntry("validation_examples", 6.0);
     }
+    // killed after the fit report and the metrics line, before the checkpoint (the commit marker):
+    // the resume fits again and the folder ends as an uninterrupted run's
+    Files.delete(run.resolve(LearnerTrainer.CHECKPOINT));
+    try (ClassMeans again = new ClassMeans(3, width, false)) {
+      TrainingResult refit = trainer.train(ToyTraining.job(again, backbone, both, run, 1, true, List.of()));
+      assertThat(again.fits).isEqualTo(1);
+      assertThat(refit.resumed()).isFalse();
+      assertThat(again.means.toFloatArray()).containsExactly(fitted);
+    }
+    assertThat(Files.readAllLines(run.resolve("metrics.jsonl"))).hasSize(1);
+    assertThat(run.resolve(LearnerTrainer.CHECKPOINT)).isRegularFile();
     // on other data the checkpoint is refused, as for any run
     try (ClassMeans other = new ClassMeans(3, width, false)) {
       assertThatThrownBy(() -> trainer.train(ToyTraining.job(other, backbone, train, run, 1, true, List.of())))

@@ -165,7 +165,9 @@ public final class ImageDecoder {
       }
       if (jpegComponents == 4) {
         Raster raw = reader.readRaster(0, param);
-        fourComponents = FourComponentJpeg.toRgb(raw, JpegHeader.adobeTransform(data) == 2);
+        // as libjpeg: with an Adobe marker, transform 0 is CMYK and any other YCCK; without one, CMYK
+        int transform = JpegHeader.adobeTransform(data);
+        fourComponents = FourComponentJpeg.toRgb(raw, transform > 0);
         image = null;
       } else {
         image = reader.read(0, param);
@@ -464,14 +466,15 @@ public final class ImageDecoder {
     private JpegHeader() {}
 
     /**
-     * The colour transform of the Adobe APP14 segment before the first scan (0: none/CMYK,
-     * 1: YCbCr, 2: YCCK), or -1 without one.
+     * The colour transform of the last Adobe APP14 segment before the first scan (libjpeg keeps the
+     * last: 0 none/CMYK, 1 YCbCr, 2 YCCK), or -1 without one.
      */
     static int adobeTransform(byte[] d) {
+      int found = -1;
       int p = 2;
       while (p + 4 <= d.length) {
         if ((d[p] & 0xFF) != 0xFF) {
-          return -1;
+          return found;
         }
         int marker = d[p + 1] & 0xFF;
         if (marker == 0xFF) {
@@ -483,16 +486,16 @@ public final class ImageDecoder {
           continue;
         }
         if (marker == 0xDA || marker == 0xD9) {
-          return -1;
+          return found;
         }
         int length = (d[p + 2] & 0xFF) << 8 | (d[p + 3] & 0xFF);
         if (marker == 0xEE && length >= 14 && p + 4 + 12 <= d.length
             && new String(d, p + 4, 5, java.nio.charset.StandardCharsets.ISO_8859_1).equals("Adobe")) {
-          return d[p + 4 + 11] & 0xFF;
+          found = d[p + 4 + 11] & 0xFF;
         }
         p += 2 + length;
       }
-      return -1;
+      return found;
     }
 
     /** The number of components in the first SOFn segment, or -1 if none is found. */

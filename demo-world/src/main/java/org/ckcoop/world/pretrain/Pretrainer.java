@@ -342,6 +342,9 @@ public final class Pretrainer {
           NDArray zero = EngineArrays.scalar(zeroing, 0f);
           gradients.values().forEach(g -> g.muli(zero));
         }
+        // getGradient() makes a new handle on the parameter's manager each call: close them (the gradient
+        // itself stays with its parameter), or every step leaves one handle per parameter behind
+        gradients.values().forEach(NDArray::close);
         network.clampLogitScale();
         lossSum += loss;
         listener.onStep(step, loss);
