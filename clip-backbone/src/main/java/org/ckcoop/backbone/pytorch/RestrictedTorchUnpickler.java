@@ -33,6 +33,13 @@ import org.ckcoop.backbone.safetensors.StorageType;
  * keeps for all unpicklers in the JVM ({@link Unpickler#registerConstructor}) is neither used nor
  * changed.
  *
+ * <p>Crafted pickles are bounded too: every length-prefixed opcode is read here, its declared length
+ * checked against what remains of the pickle before anything is allocated (razorvine allocates
+ * first); text-form ints are limited to {@value #MAX_INT_DIGITS} digits; unhashable dict keys and set
+ * items (lists, dicts, sets, which Java would hash by walking them) are refused; and values in
+ * messages are described at most {@value #DESCRIBE_DEPTH} levels deep and {@value #DESCRIBE_ITEMS}
+ * items wide ({@link #describe}). Only {@link #loads} is meant to be used.
+ *
  * <p>The object tree that comes back holds {@link Map} (dict, OrderedDict), {@link List}, {@code
  * Object[]} (tuple), {@link String}, numbers, {@link Boolean}, {@code byte[]}, {@code null}, {@link
  * PickledTensor} and {@link ScriptObject}.

@@ -41,9 +41,13 @@ import org.ckcoop.backbone.safetensors.StorageType;
  * values are skipped. When every name starts with {@code module.} (a {@code DistributedDataParallel}
  * model's state dict) that prefix is removed ({@link #removedPrefix()}).
  *
- * <p>Headers are validated when the file is opened (every view must lie inside its storage, every
- * storage entry must be complete); tensor data is read on demand, one tensor at a time, honouring
- * storage offsets and strides, and widened to F32 in Java.
+ * <p>Headers are validated when the file is opened (every view must lie inside its storage and have
+ * no more elements than it, with no negative size, stride or offset and no overflowing index; every
+ * storage entry must be STORED and complete); tensor data is read on demand, one tensor at a time,
+ * honouring storage offsets and strides, and widened to F32 in Java. A crafted file cannot exhaust
+ * memory or the stack: pickle lengths are checked before allocation, {@code data.pkl} and {@code
+ * code/} share a budget of inflated bytes ({@link ArchiveEntries}), and a TorchScript module tree that
+ * is a cycle, too deep or too large is refused ({@code docs/backbone.md}, "Limits on crafted files").
  */
 public final class TorchCheckpointFile implements AutoCloseable {
 
