@@ -77,6 +77,8 @@ public final class TorchCheckpointFile implements AutoCloseable {
   static final int MAX_MODULE_DEPTH = 100;
   /** How many attributes the walk of a TorchScript module tree may visit (shared submodules count each time). */
   static final long MAX_MODULE_ATTRIBUTES = 1L << 22;
+  /** The most dimensions a tensor may have (far more than any checkpoint tensor has). */
+  static final int MAX_DIMENSIONS = 64;
   /** The most elements a tensor may have (the largest Java array). */
   static final long MAX_ELEMENTS = Integer.MAX_VALUE - 8;
   private static final String RESAVE = "re-save it with PyTorch 1.6 or later (torch.save(torch.load(f), f2)) or "
@@ -319,6 +321,10 @@ public final class TorchCheckpointFile implements AutoCloseable {
     }
     TorchTensorEntry entry = new TorchTensorEntry(name, type, t.shape(), t.stride(), t.offset(), storage.key(),
         storage.elements());
+    if (t.shape().length > MAX_DIMENSIONS) {
+      throw new TorchCheckpointException(path, "corrupt: tensor '" + name + "' has " + t.shape().length
+          + " dimensions, more than " + MAX_DIMENSIONS);
+    }
     String view = entry.shapeText() + " (stride " + java.util.Arrays.toString(t.stride()) + ", offset "
         + t.offset() + ")";
     if (t.offset() < 0 || storage.elements() < 0 || java.util.Arrays.stream(t.shape()).anyMatch(d -> d < 0)

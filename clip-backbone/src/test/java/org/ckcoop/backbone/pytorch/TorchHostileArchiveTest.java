@@ -199,6 +199,15 @@ class TorchHostileArchiveTest {
   }
 
   @Test
+  void aTensorOfMoreThan64DimensionsIsRefused() throws IOException {
+    long[] ones = new long[100];
+    java.util.Arrays.fill(ones, 1);
+    Path file = tensorArchive("dims.pt", 1, 0, ones, ones);
+    assertThatThrownBy(() -> TorchCheckpointFile.open(file))
+        .hasMessage(file + ": corrupt: tensor 'w' has 100 dimensions, more than 64");
+  }
+
+  @Test
   void legitimateViewsOfASharedStorageStillRead() throws IOException {
     // a 2x3 transpose (stride (1, 2)) and a stride-0 expand within its storage's size
     Path file = tensorArchive("transpose.pt", 6, 0, new long[] {3, 2}, new long[] {1, 3});
