@@ -1,16 +1,22 @@
 package org.ckcoop.backbone.pytorch;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import net.razorvine.pickle.IObjectConstructor;
 import net.razorvine.pickle.Opcodes;
@@ -26,6 +32,13 @@ import org.ckcoop.backbone.safetensors.StorageType;
  * handled by this class, and the extension-registry opcodes are refused. The class table razorvine
  * keeps for all unpicklers in the JVM ({@link Unpickler#registerConstructor}) is neither used nor
  * changed.
+ *
+ * <p>Crafted pickles are bounded too: every length-prefixed opcode is read here, its declared length
+ * checked against what remains of the pickle before anything is allocated (razorvine allocates
+ * first); text-form ints are limited to {@value #MAX_INT_DIGITS} digits; unhashable dict keys and set
+ * items (lists, dicts, sets, which Java would hash by walking them) are refused; and values in
+ * messages are described at most {@value #DESCRIBE_DEPTH} levels deep and {@value #DESCRIBE_ITEMS}
+ * items wide ({@link #describe}). Only {@link #loads} is meant to be used.
  *
  * <p>The object tree that comes back holds {@link Map} (dict, OrderedDict), {@link List}, {@code
  * Object[]} (tuple), {@link String}, numbers, {@link Boolean}, {@code byte[]}, {@code null}, {@link
@@ -78,6 +91,14 @@ final class RestrictedTorchUnpickler extends Unpickler {
 
   private static final String NOTHING_RAN = "; nothing was loaded or executed";
 
+  /** The most characters of a text-form int (LONG, INT) read, as Python limits int parsing. */
+  static final int MAX_INT_DIGITS = 4300;
+
+  /** How deep and how many items {@link #describe} shows of a value in a message. */
+  static final int DESCRIBE_DEPTH = 2;
+  static final int DESCRIBE_ITEMS = 8;
+  private static final int DESCRIBE_TEXT = 64;
+
   /** A tensor class named as the type of a rebuilt tensor ({@code torch.Tensor}). */
   record TensorClass(String name) {}
 
@@ -127,10 +148,17 @@ final class RestrictedTorchUnpickler extends Unpickler {
   }
 
   private final Path file;
+  private final String entryName;
   private final Map<String, PickledStorage> storages = new HashMap<>();
 
   RestrictedTorchUnpickler(Path file) {
+    this(file, "data.pkl");
+  }
+
+  /** Creates an unpickler whose messages name {@code file} and, for a corrupt pickle, its entry. */
+  RestrictedTorchUnpickler(Path file, String entryName) {
     this.file = file;
+    this.entryName = entryName;
   }
 
   /** Returns every global this unpickler accepts, for documentation and messages. */
@@ -147,6 +175,64 @@ final class RestrictedTorchUnpickler extends Unpickler {
   @Override
   protected Object dispatch(short key) throws IOException {
     switch (key) {
+      case Opcodes.BINSTRING -> stack.add(PickleUtils.rawStringFromBytes(payload("BINSTRING", signed4())));
+      case Opcodes.SHORT_BINSTRING -> stack.add(PickleUtils.rawStringFromBytes(payload("SHORT_BINSTRING", byte1())));
+      case Opcodes.BINUNICODE -> stack.add(utf8(payload("BINUNICODE", unsigned4())));
+      case Opcodes.SHORT_BINUNICODE -> stack.add(utf8(payload("SHORT_BINUNICODE", byte1())));
+      case Opcodes.BINUNICODE8 -> stack.add(utf8(payload("BINUNICODE8", signed8())));
+      case Opcodes.BINBYTES -> stack.add(payload("BINBYTES", unsigned4()));
+      case Opcodes.SHORT_BINBYTES -> stack.add(payload("SHORT_BINBYTES", byte1()));
+      case Opcodes.BINBYTES8 -> stack.add(payload("BINBYTES8", signed8()));
+      case Opcodes.BYTEARRAY8 -> stack.add(payload("BYTEARRAY8", signed8()));
+      case Opcodes.LONG1 -> stack.add(decodeLong(payload("LONG1", byte1())));
+      case Opcodes.LONG4 -> stack.add(decodeLong(payload("LONG4", signed4())));
+      case Opcodes.LONG -> {
+        String text = PickleUtils.readline(input);
+        if (text.length() > MAX_INT_DIGITS) {
+          throw refused("a text-form int (LONG) of " + text.length() + " characters, more than " + MAX_INT_DIGITS);
+        }
+        text = text.endsWith("L") ? text.substring(0, text.length() - 1) : text;
+        try {
+          stack.add(PickleUtils.optimizeBigint(new BigInteger(text)));
+        } catch (NumberFormatException e) {
+          throw refused("a text-form int (LONG) that is not a number");
+        }
+      }
+      case Opcodes.SETITEM -> {
+        Object value = stack.pop();
+        Object k = hashable(stack.pop(), "SETITEM");
+        targetMap("SETITEM").put(k, value);
+      }
+      case Opcodes.DICT -> {
+        List<Object> items = stack.pop_all_since_marker();
+        if (items.size() % 2 != 0) {
+          throw refused("DICT with an odd number of items");
+        }
+        Map<Object, Object> map = new LinkedHashMap<>();
+        for (int i = 0; i < items.size(); i += 2) {
+          map.put(hashable(items.get(i), "DICT"), items.get(i + 1));
+        }
+        stack.add(map);
+      }
+      case Opcodes.EMPTY_SET -> stack.add(new LinkedHashSet<>());
+      case Opcodes.ADDITEMS -> {
+        List<Object> items = stack.pop_all_since_marker();
+        if (!(stack.peek() instanceof HashSet<?> target)) {
+          throw refused("ADDITEMS on a " + typeName(stack.peek()));
+        }
+        @SuppressWarnings("unchecked")
+        HashSet<Object> set = (HashSet<Object>) target;
+        for (Object item : items) {
+          set.add(hashable(item, "ADDITEMS"));
+        }
+      }
+      case Opcodes.FROZENSET -> {
+        Set<Object> set = new LinkedHashSet<>();
+        for (Object item : stack.pop_all_since_marker()) {
+          set.add(hashable(item, "FROZENSET"));
+        }
+        stack.add(set);
+      }
       case Opcodes.GLOBAL -> {
         String module = PickleUtils.readline(input);
         String name = PickleUtils.readline(input);
@@ -193,13 +279,12 @@ final class RestrictedTorchUnpickler extends Unpickler {
       case Opcodes.SETITEMS -> {
         // razorvine collects the pairs in a HashMap first, losing their order: keep the file's order
         List<Object> items = stack.pop_all_since_marker();
-        if (!(stack.peek() instanceof Map<?, ?> target) || items.size() % 2 != 0) {
-          throw refused("SETITEMS on a " + typeName(stack.peek()));
+        if (items.size() % 2 != 0) {
+          throw refused("SETITEMS with an odd number of items");
         }
-        @SuppressWarnings("unchecked")
-        Map<Object, Object> map = (Map<Object, Object>) target;
+        Map<Object, Object> map = targetMap("SETITEMS");
         for (int i = 0; i < items.size(); i += 2) {
-          map.put(items.get(i), items.get(i + 1));
+          map.put(hashable(items.get(i), "SETITEMS"), items.get(i + 1));
         }
       }
       case Opcodes.EMPTY_DICT -> stack.add(new LinkedHashMap<>());
@@ -215,6 +300,85 @@ final class RestrictedTorchUnpickler extends Unpickler {
     return NO_RETURN_VALUE;
   }
 
+  /**
+   * Reads the data of a length-prefixed opcode after checking the declared length against what is
+   * left of the pickle: razorvine allocates the declared length before reading, so a few bytes
+   * declaring 2 GiB would exhaust the heap.
+   */
+  private byte[] payload(String opcode, long declared) throws IOException {
+    long remaining = input.available();
+    if (declared < 0 || declared > remaining) {
+      throw new TorchCheckpointException(file, "corrupt " + entryName + ": not a readable pickle (opcode " + opcode
+          + " declares " + declared + " bytes of data, but only " + remaining + " bytes of the pickle remain)"
+          + NOTHING_RAN);
+    }
+    return PickleUtils.readbytes(input, (int) declared);
+  }
+
+  private long byte1() throws IOException {
+    short b = PickleUtils.readbyte(input);
+    if (b < 0) {
+      throw new IOException("premature end of file");
+    }
+    return b;
+  }
+
+  private long signed4() throws IOException {
+    return PickleUtils.bytes_to_integer(PickleUtils.readbytes(input, 4));
+  }
+
+  private long unsigned4() throws IOException {
+    return PickleUtils.bytes_to_uint(PickleUtils.readbytes(input, 4), 0);
+  }
+
+  private long signed8() throws IOException {
+    return PickleUtils.bytes_to_long(PickleUtils.readbytes(input, 8), 0);
+  }
+
+  private static String utf8(byte[] data) {
+    return new String(data, StandardCharsets.UTF_8);
+  }
+
+  private static Object decodeLong(byte[] data) {
+    return data.length == 0 ? 0 : PickleUtils.decode_long(data);
+  }
+
+  /**
+   * Refuses a dict key or set item Python could not hash (a list, dict or set): Java would hash it by
+   * walking its contents, which for a crafted self-containing or memo-shared value never ends.
+   */
+  private Object hashable(Object key, String opcode) {
+    if (key instanceof Collection<?> || key instanceof Map<?, ?>) {
+      throw refused("a " + typeName(key) + " is used as a dict key or set item (" + opcode
+          + "), which Python never writes (it is unhashable)");
+    }
+    return key;
+  }
+
+  private Map<Object, Object> targetMap(String opcode) {
+    if (!(stack.peek() instanceof Map<?, ?> target)) {
+      throw refused(opcode + " on a " + typeName(stack.peek()));
+    }
+    @SuppressWarnings("unchecked")
+    Map<Object, Object> map = (Map<Object, Object>) target;
+    return map;
+  }
+
+  /** Unpickles {@code pickle}; only this entry point is supported (lengths are checked against it). */
+  @Override
+  public Object loads(byte[] pickle) throws IOException {
+    return super.load(new ByteArrayInputStream(pickle));
+  }
+
+  @Override
+  public Object load(InputStream stream) throws IOException {
+    if (!(stream instanceof ByteArrayInputStream)) {
+      // length checks need the exact remaining size, which only an in-memory stream reports
+      return loads(stream.readAllBytes());
+    }
+    return super.load(stream);
+  }
+
   private Object resolve(String module, String name) {
     String global = module + "." + name;
     if (module.equals("torch") && STORAGE_CLASSES.containsKey(name)) {
@@ -226,7 +390,7 @@ final class RestrictedTorchUnpickler extends Unpickler {
     if (global.startsWith(SCRIPT_PREFIX) || module.equals("__torch__")) {
       return new AllowedCallable(global, args -> {
         if (args.length != 0) {
-          throw refused("it constructs TorchScript class " + global + " with arguments " + Arrays.toString(args));
+          throw refused("it constructs TorchScript class " + global + " with arguments " + describe(args));
         }
         return new ScriptObject(global);
       });
@@ -279,7 +443,7 @@ final class RestrictedTorchUnpickler extends Unpickler {
         throw refused("the state of TorchScript object " + object.className() + " is a " + typeName(state)
             + ", expected a dict of its attributes");
       }
-      attributes.forEach((k, v) -> object.attributes.put(String.valueOf(k), v));
+      attributes.forEach((k, v) -> object.attributes.put(k instanceof String s ? s : describe(k), v));
     } else if (target instanceof LinkedHashMap<?, ?>) {
       // an OrderedDict's instance dict (a state dict's _metadata): not tensors, ignored
     } else if (target instanceof PickledTensor) {
@@ -298,9 +462,12 @@ final class RestrictedTorchUnpickler extends Unpickler {
           + "location, size)");
     }
     long elements = toLong(t[4], "storage size");
+    if (elements < 0) {
+      throw refused("storage '" + key + "' has a negative size " + elements);
+    }
     PickledStorage storage = storages.get(key);
     if (storage == null) {
-      storage = new PickledStorage(storageClass, key, String.valueOf(t[3]), elements);
+      storage = new PickledStorage(storageClass, key, t[3] instanceof String s ? s : describe(t[3]), elements);
       storages.put(key, storage);
     } else if (!storage.storageClass().equals(storageClass) || storage.elements() != elements) {
       throw refused("storage '" + key + "' is named twice with different types or sizes");
@@ -329,7 +496,7 @@ final class RestrictedTorchUnpickler extends Unpickler {
   /** {@code _rebuild_tensor_v2(storage, storage_offset, size, stride, requires_grad, backward_hooks[, metadata])}. */
   private Object rebuildTensor(Object[] args) {
     if (args.length < 4 || !(args[0] instanceof PickledStorage storage)) {
-      throw refused("torch._utils._rebuild_tensor_v2 called with " + Arrays.deepToString(args)
+      throw refused("torch._utils._rebuild_tensor_v2 called with " + describe(args)
           + ", expected (storage, offset, size, stride, ...)");
     }
     long offset = toLong(args[1], "storage offset");
@@ -356,7 +523,7 @@ final class RestrictedTorchUnpickler extends Unpickler {
    */
   private Object rebuildFromType(Object[] args) {
     if (args.length != 4 || !(args[0] instanceof AllowedCallable function) || !(args[2] instanceof Object[] inner)) {
-      throw refused("torch._tensor._rebuild_from_type_v2 called with " + Arrays.deepToString(args)
+      throw refused("torch._tensor._rebuild_from_type_v2 called with " + describe(args)
           + ", expected (function, type, args, state)");
     }
     if (!(args[1] instanceof TensorClass)) {
@@ -388,7 +555,7 @@ final class RestrictedTorchUnpickler extends Unpickler {
     for (int i = 0; i < tuple.length; i++) {
       out[i] = toLong(tuple[i], what);
       if (out[i] < 0) {
-        throw refused("a tensor's " + what + " " + Arrays.deepToString(tuple) + " is negative");
+        throw refused("a tensor's " + what + " " + describe(tuple) + " is negative");
       }
     }
     return out;
@@ -408,20 +575,82 @@ final class RestrictedTorchUnpickler extends Unpickler {
     return new TorchCheckpointException(file, "refused: " + problem + NOTHING_RAN);
   }
 
-  private static String describe(Object value) {
+  /**
+   * Describes a value for a message, bounded: at most {@value #DESCRIBE_DEPTH} levels of containers
+   * and {@value #DESCRIBE_ITEMS} items each are shown, then "…" (a crafted pickle's values may be
+   * deep, memo-shared or self-containing).
+   */
+  static String describe(Object value) {
+    StringBuilder sb = new StringBuilder();
+    describe(value, 0, sb);
+    return sb.toString();
+  }
+
+  private static void describe(Object value, int depth, StringBuilder sb) {
     if (value instanceof AllowedCallable c) {
-      return c.global();
+      sb.append(c.global());
+    } else if (value instanceof StorageClass s) {
+      sb.append("torch.").append(s.name());
+    } else if (value instanceof TensorClass c) {
+      sb.append(c.name());
+    } else if (value instanceof String s) {
+      sb.append('\'').append(s.length() > DESCRIBE_TEXT ? s.substring(0, DESCRIBE_TEXT) + "…" : s).append('\'');
+    } else if (value instanceof Integer || value instanceof Long || value instanceof Boolean
+        || value instanceof Double) {
+      sb.append(value);
+    } else if (value instanceof BigInteger b) {
+      sb.append(b.bitLength() <= 128 ? b.toString() : "an int of " + b.bitLength() + " bits");
+    } else if (value instanceof byte[] b) {
+      sb.append("bytes of length ").append(b.length);
+    } else if (value instanceof PickledStorage s) {
+      sb.append("storage '").append(s.key()).append('\'');
+    } else if (value instanceof Object[] t) {
+      items(Arrays.asList(t), t.length, depth, "(", ")", sb);
+    } else if (value instanceof Collection<?> c) {
+      items(c, c.size(), depth, value instanceof List ? "[" : "{", value instanceof List ? "]" : "}", sb);
+    } else if (value instanceof Map<?, ?> m) {
+      if (depth >= DESCRIBE_DEPTH) {
+        sb.append(m.isEmpty() ? "{}" : "{…}");
+        return;
+      }
+      sb.append('{');
+      int i = 0;
+      for (Map.Entry<?, ?> e : m.entrySet()) {
+        if (i > 0) {
+          sb.append(", ");
+        }
+        if (i++ == DESCRIBE_ITEMS) {
+          sb.append("… (").append(m.size()).append(" items)");
+          break;
+        }
+        describe(e.getKey(), depth + 1, sb);
+        sb.append(": ");
+        describe(e.getValue(), depth + 1, sb);
+      }
+      sb.append('}');
+    } else {
+      sb.append(typeName(value));
     }
-    if (value instanceof StorageClass s) {
-      return "torch." + s.name();
+  }
+
+  private static void items(Iterable<?> items, int size, int depth, String open, String close, StringBuilder sb) {
+    if (depth >= DESCRIBE_DEPTH) {
+      sb.append(open).append(size == 0 ? "" : "…").append(close);
+      return;
     }
-    if (value instanceof TensorClass c) {
-      return c.name();
+    sb.append(open);
+    int i = 0;
+    for (Object item : items) {
+      if (i > 0) {
+        sb.append(", ");
+      }
+      if (i++ == DESCRIBE_ITEMS) {
+        sb.append("… (").append(size).append(" items)");
+        break;
+      }
+      describe(item, depth + 1, sb);
     }
-    if (value instanceof Object[] t) {
-      return Arrays.deepToString(t);
-    }
-    return typeName(value);
+    sb.append(close);
   }
 
   /** Returns a Python-like type name of an unpickled value, for messages. */
@@ -432,6 +661,8 @@ final class RestrictedTorchUnpickler extends Unpickler {
       return "dict";
     } else if (value instanceof List) {
       return "list";
+    } else if (value instanceof Set) {
+      return "set";
     } else if (value instanceof Object[]) {
       return "tuple";
     } else if (value instanceof String) {
@@ -463,7 +694,11 @@ final class RestrictedTorchUnpickler extends Unpickler {
   /** Returns the sorted keys of a map as text, for messages. */
   static String keys(Map<?, ?> map) {
     TreeSet<String> names = new TreeSet<>();
-    map.keySet().forEach(k -> names.add(String.valueOf(k)));
-    return names.toString();
+    map.keySet().forEach(k -> names.add(k instanceof String s ? s : describe(k)));
+    if (names.size() <= 20) {
+      return names.toString();
+    }
+    List<String> first = new ArrayList<>(names).subList(0, 20);
+    return "[" + String.join(", ", first) + ", … (" + names.size() + " keys)]";
   }
 }

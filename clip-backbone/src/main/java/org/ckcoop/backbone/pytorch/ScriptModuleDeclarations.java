@@ -1,11 +1,8 @@
 package org.ckcoop.backbone.pytorch;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -24,70 +21,75 @@ import java.util.zip.ZipFile;
  */
 final class ScriptModuleDeclarations {
   private static final Pattern QUOTED = Pattern.compile("\"([^\"]*)\"");
-  private static final long MAX_CODE_BYTES = 64L << 20;
 
   private final ZipFile zip;
   private final String prefix;
-  private final Map<String, Optional<Set<String>>> byClass = new HashMap<>();
-  private final Map<String, Optional<String>> codeByFile = new HashMap<>();
+  private final ArchiveEntries entries;
+  /** Per code file (by entry name): each class's declared state names, empty when undeclared. */
+  private final Map<String, Map<String, Optional<Set<String>>>> classesByFile = new HashMap<>();
 
-  ScriptModuleDeclarations(ZipFile zip, String prefix) {
+  ScriptModuleDeclarations(ZipFile zip, String prefix, ArchiveEntries entries) {
     this.zip = zip;
     this.prefix = prefix;
+    this.entries = entries;
   }
 
   /**
    * Returns the names of the parameters and buffers of {@code className} (e.g. {@code
    * __torch__.model.CLIP}), or empty when the archive does not declare the class.
+   *
+   * @throws TorchCheckpointException when the code files together inflate to more than the archive's
+   *     budget ({@link ArchiveEntries})
    */
   Optional<Set<String>> stateNames(String className) {
-    return byClass.computeIfAbsent(className, this::read);
-  }
-
-  private Optional<Set<String>> read(String className) {
     int dot = className.lastIndexOf('.');
     if (dot < 0) {
       return Optional.empty();
     }
     String module = className.substring(0, dot);
     String simpleName = className.substring(dot + 1);
-    Optional<String> code = codeByFile.computeIfAbsent(
-        prefix + "code/" + module.replace('.', '/') + ".py", this::readEntry);
-    if (code.isEmpty()) {
-      return Optional.empty();
-    }
-    List<String> lines = code.get().lines().toList();
-    String header = "class " + simpleName + "(";
-    for (int i = 0; i < lines.size(); i++) {
-      if (!lines.get(i).startsWith(header)) {
-        continue;
-      }
-      Set<String> names = new LinkedHashSet<>();
-      boolean declared = false;
-      for (int j = i + 1; j < lines.size() && !lines.get(j).startsWith("class "); j++) {
-        String line = lines.get(j).trim();
-        if (line.startsWith("__parameters__ =") || line.startsWith("__buffers__ =")) {
-          declared = true;
-          Matcher m = QUOTED.matcher(line);
-          while (m.find()) {
-            names.add(m.group(1));
-          }
-        }
-      }
-      return declared ? Optional.of(names) : Optional.empty();
-    }
-    return Optional.empty();
+    Map<String, Optional<Set<String>>> classes = classesByFile.computeIfAbsent(
+        prefix + "code/" + module.replace('.', '/') + ".py", this::parse);
+    return classes.getOrDefault(simpleName, Optional.empty());
   }
 
-  private Optional<String> readEntry(String name) {
-    ZipEntry entry = zip.getEntry(name);
-    if (entry == null || entry.getSize() > MAX_CODE_BYTES) {
-      return Optional.empty();
+  /** Reads one code file once: every {@code class Name(...)} and the names its state lines declare. */
+  private Map<String, Optional<Set<String>>> parse(String entryName) {
+    ZipEntry entry = zip.getEntry(entryName);
+    if (entry == null) {
+      return Map.of();
     }
-    try (InputStream in = zip.getInputStream(entry)) {
-      return Optional.of(new String(in.readNBytes((int) MAX_CODE_BYTES), StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      return Optional.empty();
+    String code = new String(entries.read(entry), StandardCharsets.UTF_8);
+    Map<String, Optional<Set<String>>> classes = new HashMap<>();
+    String current = null;
+    Set<String> names = null;
+    boolean declared = false;
+    for (String line : (Iterable<String>) code.lines()::iterator) {
+      if (line.startsWith("class ")) {
+        if (current != null) {
+          classes.putIfAbsent(current, declared ? Optional.of(names) : Optional.empty());
+        }
+        int paren = line.indexOf('(');
+        current = paren > "class ".length() ? line.substring("class ".length(), paren) : null;
+        names = new LinkedHashSet<>();
+        declared = false;
+        continue;
+      }
+      if (current == null) {
+        continue;
+      }
+      String trimmed = line.trim();
+      if (trimmed.startsWith("__parameters__ =") || trimmed.startsWith("__buffers__ =")) {
+        declared = true;
+        Matcher m = QUOTED.matcher(trimmed);
+        while (m.find()) {
+          names.add(m.group(1));
+        }
+      }
     }
+    if (current != null) {
+      classes.putIfAbsent(current, declared ? Optional.of(names) : Optional.empty());
+    }
+    return classes;
   }
 }

@@ -10,6 +10,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,9 +41,13 @@ import org.ckcoop.backbone.safetensors.StorageType;
  * values are skipped. When every name starts with {@code module.} (a {@code DistributedDataParallel}
  * model's state dict) that prefix is removed ({@link #removedPrefix()}).
  *
- * <p>Headers are validated when the file is opened (every view must lie inside its storage, every
- * storage entry must be complete); tensor data is read on demand, one tensor at a time, honouring
- * storage offsets and strides, and widened to F32 in Java.
+ * <p>Headers are validated when the file is opened (every view must lie inside its storage and have
+ * no more elements than it, with no negative size, stride or offset and no overflowing index; every
+ * storage entry must be STORED and complete); tensor data is read on demand, one tensor at a time,
+ * honouring storage offsets and strides, and widened to F32 in Java. A crafted file cannot exhaust
+ * memory or the stack: pickle lengths are checked before allocation, {@code data.pkl} and {@code
+ * code/} share a budget of inflated bytes ({@link ArchiveEntries}), and a TorchScript module tree that
+ * is a cycle, too deep or too large is refused ({@code docs/backbone.md}, "Limits on crafted files").
  */
 public final class TorchCheckpointFile implements AutoCloseable {
 
@@ -68,7 +73,14 @@ public final class TorchCheckpointFile implements AutoCloseable {
     (byte) 0x80, 0x02, (byte) 0x8a, 0x0a, 0x6c, (byte) 0xfc, (byte) 0x9c, 0x46, (byte) 0xf9, 0x20, 0x6a,
     (byte) 0xa8, 0x50, 0x19
   };
-  private static final long MAX_PICKLE_BYTES = 1L << 30;
+  /** How deep a TorchScript module tree may nest. */
+  static final int MAX_MODULE_DEPTH = 100;
+  /** How many attributes the walk of a TorchScript module tree may visit (shared submodules count each time). */
+  static final long MAX_MODULE_ATTRIBUTES = 1L << 22;
+  /** The most dimensions a tensor may have (far more than any checkpoint tensor has). */
+  static final int MAX_DIMENSIONS = 64;
+  /** The most elements a tensor may have (the largest Java array). */
+  static final long MAX_ELEMENTS = Integer.MAX_VALUE - 8;
   private static final String RESAVE = "re-save it with PyTorch 1.6 or later (torch.save(torch.load(f), f2)) or "
       + "convert it to safetensors";
 
@@ -153,9 +165,10 @@ public final class TorchCheckpointFile implements AutoCloseable {
       }
     }
     ZipEntry dataPkl = zip.getEntry(prefix + "data.pkl");
-    byte[] pickle = readEntry(path, zip, dataPkl, MAX_PICKLE_BYTES);
+    ArchiveEntries metadata = new ArchiveEntries(path, zip, archiveSize(path));
+    byte[] pickle = metadata.read(dataPkl);
     Object root;
-    RestrictedTorchUnpickler unpickler = new RestrictedTorchUnpickler(path);
+    RestrictedTorchUnpickler unpickler = new RestrictedTorchUnpickler(path, prefix + "data.pkl");
     try {
       root = unpickler.loads(pickle);
     } catch (TorchCheckpointException e) {
@@ -171,7 +184,7 @@ public final class TorchCheckpointFile implements AutoCloseable {
     Map<String, PickledTensor> tensors = new LinkedHashMap<>();
     if (root instanceof ScriptObject module) {
       kind = Kind.TORCHSCRIPT_MODULE;
-      collectModule(module, "", new ScriptModuleDeclarations(zip, prefix), tensors);
+      new ModuleWalk(path, new ScriptModuleDeclarations(zip, prefix, metadata), tensors).collect(module, "", 0);
     } else if (root instanceof Map<?, ?> dict) {
       kind = Kind.STATE_DICT;
       Map<?, ?> stateDict = dict;
@@ -234,16 +247,67 @@ public final class TorchCheckpointFile implements AutoCloseable {
     return dict.values().stream().anyMatch(v -> v instanceof PickledTensor);
   }
 
-  private static void collectModule(ScriptObject module, String namePrefix, ScriptModuleDeclarations declarations,
-      Map<String, PickledTensor> out) {
-    Optional<Set<String>> state = declarations.stateNames(module.className());
-    for (Map.Entry<String, Object> a : module.attributes().entrySet()) {
-      Object value = a.getValue();
-      if (value instanceof ScriptObject child) {
-        collectModule(child, namePrefix + a.getKey() + ".", declarations, out);
-      } else if (value instanceof PickledTensor t && state.map(s -> s.contains(a.getKey())).orElse(true)) {
-        out.put(namePrefix + a.getKey(), t);
+  private static long archiveSize(Path path) {
+    try {
+      return Files.size(path);
+    } catch (IOException e) {
+      throw new TorchCheckpointException(path, "cannot read: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Walks a TorchScript module tree, naming each declared tensor by its attribute path. A crafted
+   * pickle can make a module contain itself (memo + BUILD) or share one submodule down many levels
+   * (exponentially many paths): an enclosing module met again, a tree deeper than {@link
+   * #MAX_MODULE_DEPTH} or a walk of more than {@link #MAX_MODULE_ATTRIBUTES} attributes is refused. A
+   * submodule shared without a cycle is read under each of its names, as torch's {@code state_dict()}
+   * gives it.
+   */
+  private static final class ModuleWalk {
+    private final Path path;
+    private final ScriptModuleDeclarations declarations;
+    private final Map<String, PickledTensor> out;
+    private final Set<ScriptObject> enclosing = Collections.newSetFromMap(new IdentityHashMap<>());
+    private long visited;
+
+    ModuleWalk(Path path, ScriptModuleDeclarations declarations, Map<String, PickledTensor> out) {
+      this.path = path;
+      this.declarations = declarations;
+      this.out = out;
+    }
+
+    void collect(ScriptObject module, String namePrefix, int depth) {
+      if (depth > MAX_MODULE_DEPTH) {
+        throw refused("its TorchScript module tree is more than " + MAX_MODULE_DEPTH + " levels deep (at '"
+            + shortPath(namePrefix) + "')");
       }
+      if (!enclosing.add(module)) {
+        throw refused("TorchScript attribute '" + shortPath(namePrefix) + "' is the module " + module.className()
+            + " that encloses it: the module tree is a cycle, which torch never writes");
+      }
+      Optional<Set<String>> state = declarations.stateNames(module.className());
+      for (Map.Entry<String, Object> a : module.attributes().entrySet()) {
+        if (++visited > MAX_MODULE_ATTRIBUTES) {
+          throw refused("its TorchScript module tree has more than " + MAX_MODULE_ATTRIBUTES + " attributes "
+              + "(submodules shared many times over; at '" + shortPath(namePrefix + a.getKey()) + "')");
+        }
+        Object value = a.getValue();
+        if (value instanceof ScriptObject child) {
+          collect(child, namePrefix + a.getKey() + ".", depth + 1);
+        } else if (value instanceof PickledTensor t && state.map(s -> s.contains(a.getKey())).orElse(true)) {
+          out.put(namePrefix + a.getKey(), t);
+        }
+      }
+      enclosing.remove(module);
+    }
+
+    private static String shortPath(String namePrefix) {
+      String p = namePrefix.endsWith(".") ? namePrefix.substring(0, namePrefix.length() - 1) : namePrefix;
+      return p.length() > 200 ? p.substring(0, 200) + "…" : p;
+    }
+
+    private TorchCheckpointException refused(String problem) {
+      return new TorchCheckpointException(path, "refused: " + problem + "; nothing was loaded or executed");
     }
   }
 
@@ -257,13 +321,37 @@ public final class TorchCheckpointFile implements AutoCloseable {
     }
     TorchTensorEntry entry = new TorchTensorEntry(name, type, t.shape(), t.stride(), t.offset(), storage.key(),
         storage.elements());
+    if (t.shape().length > MAX_DIMENSIONS) {
+      throw new TorchCheckpointException(path, "corrupt: tensor '" + name + "' has " + t.shape().length
+          + " dimensions, more than " + MAX_DIMENSIONS);
+    }
+    String view = entry.shapeText() + " (stride " + java.util.Arrays.toString(t.stride()) + ", offset "
+        + t.offset() + ")";
+    if (t.offset() < 0 || storage.elements() < 0 || java.util.Arrays.stream(t.shape()).anyMatch(d -> d < 0)
+        || java.util.Arrays.stream(t.stride()).anyMatch(d -> d < 0)) {
+      throw new TorchCheckpointException(path, "corrupt: tensor '" + name + "' " + view + " of storage '"
+          + storage.key() + "' (" + storage.elements() + " elements) has a negative size, stride, offset or "
+          + "storage size");
+    }
     long end;
+    long elements;
+    long needed;
     try {
+      elements = entry.elementCount();
       end = entry.storageEnd();
-      Math.multiplyExact(storage.elements(), (long) type.bytes());
+      needed = Math.multiplyExact(storage.elements(), (long) type.bytes());
     } catch (ArithmeticException e) {
-      throw new TorchCheckpointException(path, "corrupt: tensor '" + name + "' has an overflowing shape "
-          + entry.shapeText());
+      throw new TorchCheckpointException(path, "corrupt: tensor '" + name + "' " + view + " overflows a 64-bit "
+          + "element count or storage index");
+    }
+    if (elements > MAX_ELEMENTS) {
+      throw new TorchCheckpointException(path, "tensor '" + name + "' " + view + " has " + elements
+          + " elements, more than the " + MAX_ELEMENTS + " a Java array holds");
+    }
+    if (elements > storage.elements()) {
+      throw new TorchCheckpointException(path, "refused: tensor '" + name + "' " + view + " has " + elements
+          + " elements but its storage '" + storage.key() + "' only " + storage.elements() + " (a view repeating "
+          + "storage elements into a larger tensor, which torch.save never writes for a state dict)");
     }
     if (end > storage.elements()) {
       throw new TorchCheckpointException(path, "corrupt: tensor '" + name + "' " + entry.shapeText() + " (stride "
@@ -275,7 +363,15 @@ public final class TorchCheckpointFile implements AutoCloseable {
       throw new TorchCheckpointException(path, "truncated or corrupt: tensor '" + name + "' needs storage entry "
           + prefix + "data/" + storage.key() + ", which is missing");
     }
-    long needed = storage.elements() * type.bytes();
+    if (data.getMethod() != ZipEntry.STORED) {
+      throw new TorchCheckpointException(path, "refused: storage entry " + data.getName() + " of tensor '" + name
+          + "' is compressed (zip method " + data.getMethod() + "); torch.save and torch.jit.save store tensor "
+          + "data uncompressed, and a compressed entry could inflate a small file to gigabytes");
+    }
+    if (data.getSize() != data.getCompressedSize()) {
+      throw new TorchCheckpointException(path, "corrupt zip archive: stored entry " + data.getName() + " declares "
+          + data.getSize() + " bytes but occupies " + data.getCompressedSize());
+    }
     if (data.getSize() >= 0 && data.getSize() < needed) {
       throw new TorchCheckpointException(path, "truncated: storage entry " + data.getName() + " of tensor '" + name
           + "' has " + data.getSize() + " bytes, expected " + needed + " (" + storage.elements() + " x " + type + ")");
@@ -430,8 +526,8 @@ public final class TorchCheckpointFile implements AutoCloseable {
 
   /** Returns the bytes of the storage elements [storageOffset, storageEnd) of a tensor. */
   private ByteBuffer storageBytes(TorchTensorEntry entry) {
-    long first = entry.storageOffset() * entry.type().bytes();
-    long length = (entry.storageEnd() - entry.storageOffset()) * entry.type().bytes();
+    long first = Math.multiplyExact(entry.storageOffset(), (long) entry.type().bytes());
+    long length = Math.multiplyExact(entry.storageEnd() - entry.storageOffset(), (long) entry.type().bytes());
     if (length > Integer.MAX_VALUE - 8) {
       throw new TorchCheckpointException(path, "tensor '" + entry.name() + "' spans more than 2 GiB of its storage");
     }

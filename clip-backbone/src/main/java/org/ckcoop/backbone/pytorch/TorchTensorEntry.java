@@ -44,6 +44,8 @@ public record TorchTensorEntry(
   /**
    * Returns one past the largest storage index the view touches ({@code storageOffset} for an empty
    * tensor).
+   *
+   * @throws ArithmeticException if the index overflows a long (a corrupt or crafted header)
    */
   public long storageEnd() {
     if (elementCount() == 0) {
@@ -51,9 +53,9 @@ public record TorchTensorEntry(
     }
     long last = storageOffset;
     for (int i = 0; i < shape.length; i++) {
-      last += (shape[i] - 1) * stride[i];
+      last = Math.addExact(last, Math.multiplyExact(shape[i] - 1, stride[i]));
     }
-    return last + 1;
+    return Math.addExact(last, 1);
   }
 
   /** Returns the shape as text, e.g. {@code [768, 3, 16, 16]}. */
