@@ -45,8 +45,9 @@ import picocli.CommandLine.Model.CommandSpec;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = {
-      "Measures encode throughput (images/s including decoding and preprocessing, texts/s including"
-          + " tokenization) on a random model of the given preset, and peak resident memory."
+      "Benchmarks on a random model of the given preset: encode throughput (images/s including decoding and"
+          + " preprocessing, texts/s including tokenization) and peak resident memory; training steps; every workload"
+          + " side by side with a PyTorch anchor (compare); the engine's matmul GFLOP/s (matmul)."
     })
 public final class BenchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -84,7 +85,8 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Config override for train (repeatable).")
   java.util.List<String> overrides = new ArrayList<>();
 
-  @Option(names = "--steps", defaultValue = "8", description = "Timed steps per learner for train (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--steps", defaultValue = "8", description = "Timed steps per learner for train; for compare, timed units per repeat; for matmul, timed"
+      + " products (default: ${DEFAULT-VALUE}).")
   int steps;
 
   @Option(names = "--report", paramLabel = "FILE", description = "Append the result as a Markdown table row to FILE.")
