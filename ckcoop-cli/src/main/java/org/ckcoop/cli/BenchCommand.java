@@ -19,6 +19,15 @@ import org.ckcoop.backbone.checkpoint.RandomWeights;
 import org.ckcoop.backbone.encode.FeatureEncoder;
 import org.ckcoop.backbone.model.Precision;
 import org.ckcoop.backbone.text.ClipTokenizer;
+import ai.djl.pytorch.jni.JniUtils;
+import org.ckcoop.cli.bench.Anchor;
+import org.ckcoop.cli.bench.CompareRunner;
+import org.ckcoop.cli.bench.Comparison;
+import org.ckcoop.cli.bench.Flops;
+import org.ckcoop.cli.bench.Summary;
+import org.ckcoop.cli.bench.TrainBench;
+import org.ckcoop.cli.bench.Workload;
+import org.ckcoop.core.plugin.LearnerRegistry;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -26,21 +35,27 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * {@code ckcoop bench encode}: throughput of the encode pipeline (decode, preprocess, image tower;
- * tokenize, text tower) on a random model of a preset size, and the process's peak memory.
+ * {@code ckcoop bench}: {@code encode}, the throughput of the encode pipeline (decode, preprocess, image
+ * tower; tokenize, text tower) on a random model of a preset size, and the process's peak memory;
+ * {@code train}, ms per training step of any learner; {@code compare}, every workload against the
+ * PyTorch anchor, alternating per repeat ({@link org.ckcoop.cli.bench}); {@code matmul}, the engine's
+ * F32 matmul GFLOP/s.
  */
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
     description = {
-      "Measures encode throughput (images/s including decoding and preprocessing, texts/s including"
-          + " tokenization) on a random model of the given preset, and peak resident memory."
+      "Benchmarks on a random model of the given preset: encode throughput (images/s including decoding and"
+          + " preprocessing, texts/s including tokenization) and peak resident memory; training steps; every workload"
+          + " side by side with a PyTorch anchor (compare); the engine's matmul GFLOP/s (matmul)."
     })
 public final class BenchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Parameters(index = "0", paramLabel = "WHAT",
-      description = "What to measure: encode, or train (ms per training step of each --learners).")
+      description = "What to measure: encode; train (ms per training step of each --learners); compare (every"
+          + " workload against the PyTorch anchor tools/bench/torch_anchor.py, alternating per repeat: ratios, targets,"
+          + " GFLOP/s against the matmul peak); matmul (GFLOP/s of a plain F32 matmul through DJL).")
   String what;
 
   @Option(names = "--preset", defaultValue = "vit-b-16", description = "Architecture preset (default: ${DEFAULT-VALUE}).")
@@ -70,19 +85,53 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Config override for train (repeatable).")
   java.util.List<String> overrides = new ArrayList<>();
 
-  @Option(names = "--steps", defaultValue = "8", description = "Timed steps per learner for train (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--steps", defaultValue = "8", description = "Timed steps per learner for train; for compare, timed units per repeat; for matmul, timed"
+      + " products (default: ${DEFAULT-VALUE}).")
   int steps;
 
   @Option(names = "--report", paramLabel = "FILE", description = "Append the result as a Markdown table row to FILE.")
   Path report;
 
+  @Option(names = "--repeats", defaultValue = "3", description = "compare: alternating repeats per workload (default: ${DEFAULT-VALUE}).")
+  int repeats;
+
+  @Option(names = "--workloads", split = ",", paramLabel = "NAME",
+      description = "compare: workloads (default: all of coop, kgcoop, ckcoop, prograd, cocoop, maple, promptsrc, encode-text,"
+          + " image-tower, image-pipeline).")
+  List<String> workloads;
+
+  @Option(names = "--threads", defaultValue = "2", description = "compare, matmul: intra-op threads of both engines (default: ${DEFAULT-VALUE}).")
+  int threads;
+
+  @Option(names = "--matmul-size", defaultValue = "2048", description = "compare, matmul: n of [n, n] @ [n, n] (default: ${DEFAULT-VALUE}).")
+  int matmulSize;
+
+  @Option(names = "--python", defaultValue = "/usr/bin/python3",
+      description = "compare: the Python with torch that runs the anchor (default: ${DEFAULT-VALUE}, Debian's python3-torch).")
+  String python;
+
+  @Option(names = "--anchor", paramLabel = "FILE", description = "compare: the anchor script (default: tools/bench/torch_anchor.py).")
+  Path anchorScript;
+
+  @Option(names = "--native-profile", paramLabel = "FILE",
+      description = "train: record the timed steps with PyTorch's own profiler into FILE (a Chrome trace; with several"
+          + " learners, one file per learner named <learner>-FILE).")
+  Path nativeProfile;
+
   @Override
   public Integer call() throws IOException {
-    if (what.equals("train")) {
-      return trainSteps();
-    }
-    if (!what.equals("encode")) {
-      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "unknown benchmark '" + what + "' (known: encode, train)");
+    switch (what) {
+      case "train":
+        return trainSteps();
+      case "compare":
+        return compare();
+      case "matmul":
+        return matmul();
+      case "encode":
+        break;
+      default:
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "unknown benchmark '" + what
+            + "' (known: encode, train, compare, matmul)");
     }
     PrintWriter o = spec.commandLine().getOut();
     ClipArchitecture architecture = RandomCheckpoints.preset(preset);
@@ -146,98 +195,26 @@ public final class BenchCommand implements Callable<Integer> {
   private Integer trainSteps() throws IOException {
     PrintWriter o = spec.commandLine().getOut();
     ClipArchitecture architecture = RandomCheckpoints.preset(preset);
-    java.util.List<String> names = new ArrayList<>();
-    for (int i = 0; i < classes; i++) {
-      names.add(SampleImages.caption(i).replace("a photo of a ", "").replace(".", "") + " " + i);
-    }
-    int embed = architecture.embedDim();
-    int n = batchSize * (steps + 1);
-    java.util.SplittableRandom random = new java.util.SplittableRandom(3);
-    float[] features = new float[n * embed];
-    int[] labels = new int[n];
-    for (int i = 0; i < n; i++) {
-      labels[i] = i % classes;
-      for (int j = 0; j < embed; j++) {
-        features[i * embed + j] = (float) random.nextGaussian();
-      }
-    }
-    org.ckcoop.core.train.CachedFeatures cached = new org.ckcoop.core.train.CachedFeatures(features, labels, embed);
-    int resolution = architecture.imageResolution();
-    // learners with prompts in the image tower train from pixels: random normalised images, the same each run
-    org.ckcoop.core.train.TrainingData images = new org.ckcoop.core.train.TrainingData() {
-      @Override
-      public int size() {
-        return n;
-      }
-
-      @Override
-      public int featureWidth() {
-        return embed;
-      }
-
-      @Override
-      public int label(int i) {
-        return labels[i];
-      }
-
-      @Override
-      public void features(int i, int epoch, float[] target, int offset) {
-        cached.features(i, epoch, target, offset);
-      }
-
-      @Override
-      public boolean hasPixels() {
-        return true;
-      }
-
-      @Override
-      public void pixels(int[] examples, int epoch, float[] target, int offset) {
-        int size = 3 * resolution * resolution;
-        for (int k = 0; k < examples.length; k++) {
-          java.util.SplittableRandom r = new java.util.SplittableRandom(examples[k]);
-          for (int j = 0; j < size; j++) {
-            target[offset + k * size + j] = (float) r.nextGaussian();
-          }
-        }
-      }
-
-      @Override
-      public String identity() {
-        return "bench-random-images-" + n;
-      }
-    };
-    org.ckcoop.core.plugin.LearnerRegistry registry = org.ckcoop.core.plugin.LearnerRegistry.discover();
+    List<String> names = TrainBench.classNames(classes, SampleImages::caption);
+    LearnerRegistry registry = LearnerRegistry.discover();
     try (ClipBackbone backbone = ClipBackbone.create(RandomWeights.generate(architecture, 0),
         ClipTokenizer.of(RandomCheckpoints.smallVocabulary()), new BackboneOptions(device, Precision.parse(precision)))) {
-      o.printf(Locale.ROOT, "%s, %d classes, batch %d, %d timed steps after one warm-up step%n", preset, classes, batchSize, steps);
+      o.printf(Locale.ROOT, "%s, %d classes, batch %d, %d timed steps after one warm-up step, %d intra-op threads%n",
+          preset, classes, batchSize, steps, JniUtils.getNumThreads());
+      TrainBench bench = new TrainBench(backbone, registry, names, batchSize, steps);
       for (String name : learners) {
-        org.ckcoop.core.run.RunPlan plan = org.ckcoop.core.run.RunPlan.from(org.ckcoop.core.config.LayeredConfig
-            .builder(org.ckcoop.core.run.CoreSettings.schema(registry)).override("learner.name=" + name)
-            .override("train.epochs=1").override("train.batch_size=" + batchSize).overrides(overrides).build(), registry);
-        try (org.ckcoop.core.learner.PromptLearner learner = plan.newLearner(backbone, names, "a photo of a {}.")) {
-          long[] stepTimes = new long[steps + 1];
-          long[] last = {System.nanoTime()};
-          int[] index = {0};
-          Path run = Files.createTempDirectory("ckcoop-bench-train");
-          org.ckcoop.core.train.TrainingData data = learner.usesCachedFeatures() ? cached : images;
-          plan.train(learner, backbone, data, plan.provenance(backbone, "bench:random-features"), run, false,
-              java.util.List.of(new org.ckcoop.core.train.TrainingListener() {
-            @Override
-            public void onEpochStart(int epoch, int epochs, int stepCount, double lr) {
-              last[0] = System.nanoTime();
-            }
-
-            @Override
-            public void onStep(int epoch, int step, int stepCount, double loss, double accuracy) {
-              long now = System.nanoTime();
-              stepTimes[index[0]++] = now - last[0];
-              last[0] = now;
-            }
-          }));
-          double ms = java.util.Arrays.stream(stepTimes, 1, stepTimes.length).average().orElse(0) / 1e6;
+        try (TrainBench.Session session = bench.open(name, overrides)) {
+          Path profile = nativeProfile == null ? null
+              : learners.size() == 1 ? nativeProfile : nativeProfile.resolveSibling(name + "-" + nativeProfile.getFileName());
+          double[] seconds = session.stepSeconds(profile);
+          double ms = java.util.Arrays.stream(seconds).average().orElse(0) * 1e3;
           String row = String.format(Locale.ROOT, "| train step | %s | %s | %d classes, batch %d | %.0f ms/step | %d parameters |",
-              name, preset, classes, batchSize, ms, learner.learnableParameterCount());
+              name, preset, classes, batchSize, ms, session.learner().learnableParameterCount());
           o.println(row);
+          if (profile != null) {
+            o.println("PyTorch profiler trace of the timed steps: " + profile
+                + " (summarise with tools/bench/profile_summary.py)");
+          }
           if (report != null) {
             Files.writeString(report, row + System.lineSeparator(), StandardCharsets.UTF_8,
                 StandardOpenOption.CREATE, StandardOpenOption.APPEND);
@@ -246,5 +223,83 @@ public final class BenchCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /** Times a plain F32 matmul through DJL (the engine's peak for this machine and thread count). */
+  private Integer matmul() {
+    PrintWriter o = spec.commandLine().getOut();
+    int reported = CompareRunner.threads(threads);
+    double[] seconds = CompareRunner.matmulSeconds(matmulSize, steps);
+    Summary s = Summary.of(seconds);
+    double flops = Flops.matmul(matmulSize);
+    o.printf(Locale.ROOT, "matmul [%d, %d] @ [%d, %d] F32 through %s, %d intra-op threads, %d timed after one warm-up:%n",
+        matmulSize, matmulSize, matmulSize, matmulSize, EngineRuntime.describe(), reported, steps);
+    o.printf(Locale.ROOT, "best %.1f GFLOP/s, median %.1f GFLOP/s (%.1f ms median)%n", flops / s.min() / 1e9,
+        flops / s.median() / 1e9, s.median() * 1e3);
+    return 0;
+  }
+
+  /** Runs every workload on ckcoop's side and the anchor's, alternating per repeat, and prints the table. */
+  private Integer compare() throws IOException {
+    PrintWriter o = spec.commandLine().getOut();
+    List<Workload> chosen = new ArrayList<>();
+    try {
+      if (workloads == null || workloads.isEmpty()) {
+        chosen.addAll(List.of(Workload.values()));
+      } else {
+        workloads.forEach(w -> chosen.add(Workload.of(w)));
+      }
+    } catch (IllegalArgumentException e) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
+    Path script = anchorScript != null ? anchorScript
+        : Path.of(System.getProperty("ckcoop.home", "."), "tools", "bench", "torch_anchor.py");
+    int reported = CompareRunner.threads(threads);
+    String loadBefore = loadAverage();
+    long start = System.nanoTime();
+    Comparison table;
+    String torch;
+    try (ClipBackbone backbone = ClipBackbone.create(RandomWeights.generate(RandomCheckpoints.preset(preset), 0),
+            ClipTokenizer.of(RandomCheckpoints.smallVocabulary()), new BackboneOptions(device, Precision.parse(precision)));
+        Anchor anchor = Anchor.start(python, script)) {
+      torch = anchor.torchVersion();
+      o.printf(Locale.ROOT, "%s, %d classes, %d repeats of %d timed units after one warm-up each, alternating ckcoop / "
+          + "anchor; ckcoop %s, %d intra-op threads; anchor torch %s (%s), %d threads; load average before: %s%n",
+          preset, classes, repeats, steps, EngineRuntime.describe(), reported, torch, python, threads, loadBefore);
+      o.flush();
+      CompareRunner runner = new CompareRunner(backbone, preset, classes, steps, repeats, threads, textCount, matmulSize,
+          new CompareRunner.Samples() {
+            @Override
+            public String caption(int i) {
+              return SampleImages.caption(i);
+            }
+
+            @Override
+            public List<Path> images(Path dir, int count) {
+              return SampleImages.write(dir, count, 320, 240, 1);
+            }
+          }, o);
+      table = runner.run(anchor, chosen);
+    }
+    String footer = String.format(Locale.ROOT, "load average before: %s; after: %s; %.0f s in all", loadBefore, loadAverage(),
+        (System.nanoTime() - start) / 1e9);
+    o.println();
+    o.print(table.markdown());
+    o.println();
+    o.println(footer);
+    if (report != null) {
+      Files.writeString(report, table.markdown() + System.lineSeparator() + footer + System.lineSeparator(),
+          StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+    return 0;
+  }
+
+  private static String loadAverage() {
+    try {
+      String[] parts = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
+      return parts[0] + " " + parts[1] + " " + parts[2] + " (1, 5, 15 min)";
+    } catch (IOException | RuntimeException e) {
+      return "unknown";
+    }
   }
 }
