@@ -31,6 +31,15 @@ import org.ckcoop.core.prompt.ContextPrompts;
  * step. Evaluation encodes the class features once and the images per batch.
  */
 public abstract class DeepPromptLearner implements PromptLearner {
+  /**
+   * The deep-prompt learners classify with their own prompted towers and need no frozen image features
+   * in training (PromptSRC overrides this: its consistency term compares with them).
+   */
+  @Override
+  public boolean needsFrozenImageFeatures() {
+    return false;
+  }
+
   /** The layer-0 context's state name. */
   public static final String CTX = "ctx";
 

@@ -43,6 +43,12 @@ import org.ckcoop.core.learner.text.TextPromptLearner;
  * {@link PromptSrcSettings#templates()}).
  */
 public final class PromptSrcLearner extends IvlpLearner {
+  /** PromptSRC's image consistency term (L1 to the frozen model's features) needs them. */
+  @Override
+  public boolean needsFrozenImageFeatures() {
+    return true;
+  }
+
   /** The prefix of the aggregation sums' state names. */
   public static final String GPA = "gpa.";
 

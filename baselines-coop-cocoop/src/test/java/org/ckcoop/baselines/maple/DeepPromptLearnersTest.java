@@ -73,6 +73,9 @@ class DeepPromptLearnersTest {
           "compound_prompts_text.0", "compound_prompt_projections.0.weight", "compound_prompt_projections.0.bias");
       assertThat(ivlp.learnableParameterCount()).isEqualTo(IvlpSettings.parameterCount(2, 3, 2, 2, tw, vw));
       assertThat(ivlp.usesCachedFeatures()).isFalse();
+      // they train with their own prompted towers: no frozen image-tower forward per step for them
+      assertThat(maple.needsFrozenImageFeatures()).isFalse();
+      assertThat(ivlp.needsFrozenImageFeatures()).isFalse();
     }
   }
 

@@ -170,6 +170,7 @@ class PromptSrcLearnerTest {
         new java.util.TreeMap<>(Map.of("learner.name", "promptsrc")), "test-promptsrc", tiny.identity(), data.identity(),
         1, org.ckcoop.core.train.RunProvenance.currentVersions());
     try (PromptSrcLearner learner = promptsrc(ToyProblem.BASE, s)) {
+      assertThat(learner.needsFrozenImageFeatures()).as("its image consistency term compares with them").isTrue();
       new org.ckcoop.core.train.LearnerTrainer(ToyProblem.sgd(0.05), train).train(
           new org.ckcoop.core.train.LearnerTrainer.Job(learner, tiny, data, run, provenance, resume, listeners));
       Map<String, float[]> out = new LinkedHashMap<>();

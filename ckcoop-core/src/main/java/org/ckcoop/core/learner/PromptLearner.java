@@ -71,6 +71,18 @@ public interface PromptLearner extends AutoCloseable {
   }
 
   /**
+   * For a learner that trains from pixels ({@link #usesCachedFeatures()} false): whether its training
+   * batches also need the frozen model's features of the same views in
+   * {@link LearnerBatch#imageFeatures()} (PromptSRC's image consistency term compares with them). False
+   * saves one frozen image-tower forward per training step (MaPLe, IVLP: 140 of a ViT-B/16 step's 512
+   * GFLOP); their training batches then carry {@code imageFeatures} null. Not consulted for learners
+   * that use cached features, nor in evaluation.
+   */
+  default boolean needsFrozenImageFeatures() {
+    return true;
+  }
+
+  /**
    * Computes the batch's logits and, when the batch is a labelled training batch, the loss terms to
    * minimise (by name, in the order they are summed). Called inside the trainer's gradient collector
    * in training.

@@ -353,7 +353,8 @@ public final class LearnerTrainer {
         try (NDManager manager = root.newSubManager()) {
           NDArray pixels = pixelsNeeded ? EngineArrays.of(manager, pixelValues, new Shape(n, 3, resolution, resolution)) : null;
           // the frozen model's features of the same views (what cached features are for the others)
-          NDArray image = pixelsNeeded ? job.backbone().encodeImages(pixels)
+          // (only for learners that ask for it: PromptSRC does, MaPLe and IVLP do not)
+          NDArray image = pixelsNeeded ? (job.learner().needsFrozenImageFeatures() ? job.backbone().encodeImages(pixels) : null)
               : EngineArrays.of(manager, features, new Shape(n, width));
           NDArray target = EngineArrays.of(manager, labels, new Shape(n));
           Map<String, NDArray> gradients;
