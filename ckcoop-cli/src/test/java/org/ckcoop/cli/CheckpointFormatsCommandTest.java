@@ -28,13 +28,18 @@ class CheckpointFormatsCommandTest {
 
   private record Encoded(int status, String out, String err, Path file) {}
 
+  @org.junit.jupiter.api.BeforeEach
+  void writeImages() {
+    SampleImages.write(dir.resolve("images"), 3, 40, 30, 1);
+  }
+
   private Encoded encode(Path backbone, String name) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     CommandLine cli = CkcoopCommand.commandLine();
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(err, true));
-    Path images = SampleImages.write(dir.resolve("images"), 3, 40, 30, 1).get(0).getParent();
+    Path images = dir.resolve("images");
     Path file = dir.resolve(name + ".safetensors");
     int status = cli.execute("encode", "--backbone", backbone.toString(), "--images", images.toString(),
         "--text", "a photo of a red circle.", "--text", "a sketch.", "--out", file.toString());

@@ -1,7 +1,6 @@
 package org.ckcoop.cli.console;
 
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -179,10 +178,5 @@ public final class Terminal {
     int max = columns - 1;
     int[] cps = clean.codePoints().toArray();
     return cps.length <= max ? clean : new String(cps, 0, max);
-  }
-
-  /** The bytes a test captured from a stream, as UTF-8. */
-  static String text(java.io.ByteArrayOutputStream bytes) {
-    return bytes.toString(StandardCharsets.UTF_8);
   }
 }

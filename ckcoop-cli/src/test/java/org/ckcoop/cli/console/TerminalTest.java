@@ -17,6 +17,11 @@ class TerminalTest {
     return new Terminal(both, both, interactive, columns);
   }
 
+  /** The bytes a test captured, as UTF-8. */
+  private static String text(ByteArrayOutputStream bytes) {
+    return bytes.toString(StandardCharsets.UTF_8);
+  }
+
   /** Replays the bytes as a terminal would (\r, erase-line, cursor-up, \n) and returns the screen's lines. */
   static java.util.List<String> render(String bytes) {
     java.util.List<StringBuilder> lines = new java.util.ArrayList<>();
@@ -67,7 +72,7 @@ class TerminalTest {
     t.result("[5/48] coop world_shapes seed1: base 91.3% new 80.1% (2.1 s)");
     t.bar(run, "coop world_shapes seed1  60% [=====>  ] 29/48 steps");
     t.log("10:00:09 WARN  FeatureStore - a warning");
-    assertThat(render(Terminal.text(screen))).containsExactly(
+    assertThat(render(text(screen))).containsExactly(
         "10:00:01 INFO  StudyRunner - demo: 48 runs",
         "[5/48] coop world_shapes seed1: base 91.3% new 80.1% (2.1 s)",
         "10:00:09 WARN  FeatureStore - a warning",
@@ -76,8 +81,8 @@ class TerminalTest {
     t.removeBar(run);
     t.removeBar(study);
     t.result("done");
-    assertThat(render(Terminal.text(screen))).endsWith("done", "");
-    assertThat(render(Terminal.text(screen))).noneMatch(l -> l.contains("steps") || l.contains("runs") && l.contains("%"));
+    assertThat(render(text(screen))).endsWith("done", "");
+    assertThat(render(text(screen))).noneMatch(l -> l.contains("steps") || l.contains("runs") && l.contains("%"));
   }
 
   @Test
@@ -90,7 +95,7 @@ class TerminalTest {
     PrintStream plain = new PrintStream(screen, true, StandardCharsets.UTF_8);
     plain.println("ckcoop: error: images/bad.png: corrupt PNG");
     t.result("next");
-    assertThat(render(Terminal.text(screen))).containsExactly("ckcoop: error: images/bad.png: corrupt PNG", "next", "");
+    assertThat(render(text(screen))).containsExactly("ckcoop: error: images/bad.png: corrupt PNG", "next", "");
   }
 
   @Test
@@ -101,7 +106,7 @@ class TerminalTest {
     t.bar(bar, "study 10% [=>   ] 1/10 runs");
     t.result("a result line");
     t.removeBar(bar);
-    String bytes = Terminal.text(screen);
+    String bytes = text(screen);
     assertThat(bytes).isEqualTo("a log line" + System.lineSeparator() + "a result line" + System.lineSeparator());
     assertThat(bytes).doesNotContain("\r").doesNotContain("\u001b");
   }
@@ -112,7 +117,7 @@ class TerminalTest {
     try (ConsoleProgress p = new ConsoleProgress(t, "encoding", 10, "img", true)) {
       p.accept(10);
     }
-    assertThat(Terminal.text(screen)).isEmpty();
+    assertThat(text(screen)).isEmpty();
   }
 
   @Test
@@ -122,9 +127,9 @@ class TerminalTest {
       p.accept(4);
       t.result("a line while encoding");
     }
-    java.util.List<String> shown = render(Terminal.text(screen));
+    java.util.List<String> shown = render(text(screen));
     assertThat(shown.get(0)).isEqualTo("a line while encoding");
     assertThat(shown.subList(1, shown.size())).allMatch(String::isEmpty);
-    assertThat(Terminal.text(screen)).contains("encoding");
+    assertThat(text(screen)).contains("encoding");
   }
 }

@@ -225,12 +225,14 @@ public final class LearnerTrainer {
     Path checkpoint = run.resolve(CHECKPOINT);
     List<EpochSummary> history = new ArrayList<>();
     boolean resumed = false;
+    java.util.SortedMap<String, Double> metrics = null;
     if (Files.exists(checkpoint)) {
       if (!job.resume()) {
         throw new InputException(run, "already holds a checkpoint (" + CHECKPOINT + ") of an earlier run;"
             + " resume it, or choose another run folder (nothing was overwritten)");
       }
       history.addAll(restore(checkpoint, job, null).history());
+      metrics = fitMetrics(run.resolve(FIT_REPORT)); // written before the checkpoint
       resumed = true;
       for (TrainingListener l : job.listeners()) {
         l.onResume(history.size(), 1);
@@ -249,6 +251,7 @@ public final class LearnerTrainer {
       }
       long start = System.nanoTime();
       FitReport report = fit.fit(job.data(), job.data().validation());
+      metrics = report.metrics();
       EpochSummary summary = new EpochSummary(0, 0.0, report.loss(), report.accuracy(), report.iterations(),
           (System.nanoTime() - start) / 1e9);
       report.log().forEach(line -> log(run, line));
@@ -285,13 +288,12 @@ public final class LearnerTrainer {
     Path stateFile = run.resolve(STATE);
     LearnerStateFile.of(job.provenance().learner(), learner, learnerConfig(job), job.provenance().backboneIdentity())
         .write(stateFile);
-    TrainingResult result = new TrainingResult(job.provenance(), 1, List.copyOf(history), stateFile, resumed,
-        fitMetrics(run.resolve(FIT_REPORT)));
+    TrainingResult result = new TrainingResult(job.provenance(), 1, List.copyOf(history), stateFile, resumed, metrics);
     log(run, "finished: fitted directly, objective " + String.format(Locale.ROOT, "%.6g", result.finalLoss()));
     return result;
   }
 
-  /** The metrics of the fit report written in this run folder (also when the run resumed). */
+  /** The metrics of the fit report an earlier process wrote in this run folder (for a resumed run). */
   private static java.util.SortedMap<String, Double> fitMetrics(Path file) {
     try {
       FitReport report = JSON.readValue(file.toFile(), FitReport.class);

@@ -126,8 +126,9 @@ public final class ImageDecoder {
           source, "not a PNG or JPEG image (starts with " + hexPrefix(data) + ")");
     }
     int jpegComponents = 0;
-    if (format == Format.JPEG) {
-      jpegComponents = JpegHeader.componentCount(data);
+    JpegHeader jpeg = format == Format.JPEG ? JpegHeader.read(data) : null;
+    if (jpeg != null) {
+      jpegComponents = jpeg.components();
       if (jpegComponents != 1 && jpegComponents != 3 && jpegComponents != 4 && jpegComponents != -1) {
         throw new ImageReadException(
             source, "unsupported JPEG with " + jpegComponents + " colour components");
@@ -166,8 +167,7 @@ public final class ImageDecoder {
       if (jpegComponents == 4) {
         Raster raw = reader.readRaster(0, param);
         // as libjpeg: with an Adobe marker, transform 0 is CMYK and any other YCCK; without one, CMYK
-        int transform = JpegHeader.adobeTransform(data);
-        fourComponents = FourComponentJpeg.toRgb(raw, transform > 0);
+        fourComponents = FourComponentJpeg.toRgb(raw, jpeg.adobeTransform() > 0);
         image = null;
       } else {
         image = reader.read(0, param);
@@ -462,48 +462,21 @@ public final class ImageDecoder {
   }
 
   /** Just enough JPEG marker parsing to find the frame header's component count. */
-  private static final class JpegHeader {
-    private JpegHeader() {}
-
-    /**
-     * The colour transform of the last Adobe APP14 segment before the first scan (libjpeg keeps the
-     * last: 0 none/CMYK, 1 YCbCr, 2 YCCK), or -1 without one.
-     */
-    static int adobeTransform(byte[] d) {
-      int found = -1;
+  /**
+   * What the decoder needs from a JPEG's segments before the first scan, read in one walk.
+   *
+   * @param components the number of components in the first SOFn segment, or -1 if none is found
+   * @param adobeTransform the colour transform of the last Adobe APP14 segment (libjpeg keeps the last:
+   *     0 none/CMYK, 1 YCbCr, 2 YCCK), or -1 without one
+   */
+  private record JpegHeader(int components, int adobeTransform) {
+    static JpegHeader read(byte[] d) {
+      int components = -1;
+      int transform = -1;
       int p = 2;
       while (p + 4 <= d.length) {
         if ((d[p] & 0xFF) != 0xFF) {
-          return found;
-        }
-        int marker = d[p + 1] & 0xFF;
-        if (marker == 0xFF) {
-          p++;
-          continue;
-        }
-        if (marker == 0xD8 || marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7)) {
-          p += 2;
-          continue;
-        }
-        if (marker == 0xDA || marker == 0xD9) {
-          return found;
-        }
-        int length = (d[p + 2] & 0xFF) << 8 | (d[p + 3] & 0xFF);
-        if (marker == 0xEE && length >= 14 && p + 4 + 12 <= d.length
-            && new String(d, p + 4, 5, java.nio.charset.StandardCharsets.ISO_8859_1).equals("Adobe")) {
-          found = d[p + 4 + 11] & 0xFF;
-        }
-        p += 2 + length;
-      }
-      return found;
-    }
-
-    /** The number of components in the first SOFn segment, or -1 if none is found. */
-    static int componentCount(byte[] d) {
-      int p = 2;
-      while (p + 4 <= d.length) {
-        if ((d[p] & 0xFF) != 0xFF) {
-          return -1;
+          break;
         }
         int marker = d[p + 1] & 0xFF;
         if (marker == 0xFF) { // fill byte
@@ -514,18 +487,22 @@ public final class ImageDecoder {
           p += 2;
           continue;
         }
+        if (marker == 0xDA || marker == 0xD9) {
+          break;
+        }
         int length = (d[p + 2] & 0xFF) << 8 | (d[p + 3] & 0xFF);
         boolean sof = marker >= 0xC0 && marker <= 0xCF
             && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
-        if (sof) {
-          return p + 9 < d.length ? d[p + 9] & 0xFF : -1;
+        if (sof && components == -1) {
+          components = p + 9 < d.length ? d[p + 9] & 0xFF : -1;
         }
-        if (marker == 0xDA || marker == 0xD9) {
-          return -1;
+        if (marker == 0xEE && length >= 14 && p + 4 + 12 <= d.length
+            && new String(d, p + 4, 5, java.nio.charset.StandardCharsets.ISO_8859_1).equals("Adobe")) {
+          transform = d[p + 4 + 11] & 0xFF;
         }
         p += 2 + length;
       }
-      return -1;
+      return new JpegHeader(components, transform);
     }
   }
 }

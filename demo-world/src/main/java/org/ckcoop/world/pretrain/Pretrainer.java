@@ -360,8 +360,9 @@ public final class Pretrainer {
     }
 
     PretrainState state(int stepsDone, double seconds) {
+      Map<String, float[]> adam = optimiser.state();
       return new PretrainState(stepsDone, seconds, settings.recipe(), network.snapshot().weights(),
-          moments(optimiser.state(), ".exp_avg"), moments(optimiser.state(), ".exp_avg_sq"));
+          moments(adam, ".exp_avg"), moments(adam, ".exp_avg_sq"));
     }
 
     private PretrainBatches.Batch await(Future<PretrainBatches.Batch> future) {

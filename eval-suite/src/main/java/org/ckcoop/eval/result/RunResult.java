@@ -99,14 +99,6 @@ public record RunResult(
     studyVariants = List.copyOf(studyVariants == null ? List.of() : studyVariants);
   }
 
-  /** Creates a result without the study's variant order. */
-  public RunResult(int format, String study, String protocol, String learner, String variant,
-      SortedMap<String, String> overrides, String trainDataset, int shots, long seed, BackboneInfo backbone,
-      List<TestResult> tests, RunProvenance provenance, SortedMap<String, String> trainSplitSource, Timings timings,
-      String status, Divergence divergence, Training training) {
-    this(format, study, protocol, learner, variant, overrides, trainDataset, shots, seed, backbone, tests, provenance,
-        trainSplitSource, timings, status, divergence, training, List.of());
-  }
 
   /** Creates a result without a training summary. */
   public RunResult(int format, String study, String protocol, String learner, String variant,
@@ -114,7 +106,7 @@ public record RunResult(
       List<TestResult> tests, RunProvenance provenance, SortedMap<String, String> trainSplitSource, Timings timings,
       String status, Divergence divergence) {
     this(format, study, protocol, learner, variant, overrides, trainDataset, shots, seed, backbone, tests, provenance,
-        trainSplitSource, timings, status, divergence, null);
+        trainSplitSource, timings, status, divergence, null, List.of());
   }
 
   /** Creates the result of a finished run that does not record where its training split came from. */
