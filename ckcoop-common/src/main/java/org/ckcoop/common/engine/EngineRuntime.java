@@ -27,6 +27,25 @@ public final class EngineRuntime {
     }
   }
 
+  /**
+   * Returns the process settings that choose the engine's CPU kernels, and so the last bits of its
+   * results: MKL's reproducibility mode ({@code MKL_CBWR}, {@code MKL_DYNAMIC}) and whether MKL's
+   * Intel code paths are forced on a non-Intel CPU ({@code bin/ckcoop}'s preloaded
+   * {@code libckcoop-mkl-intel-paths.so}). For run provenance: two runs compare bit for bit only
+   * with the same settings on the same kind of CPU.
+   */
+  public static String kernelSettings() {
+    String preload = System.getenv("LD_PRELOAD");
+    boolean intelPaths = preload != null && preload.contains("mkl-intel-paths");
+    return "MKL_CBWR=" + envOr("MKL_CBWR", "unset") + " MKL_DYNAMIC=" + envOr("MKL_DYNAMIC", "unset")
+        + " mkl_intel_code_paths=" + (intelPaths ? "forced" : "mkl's choice");
+  }
+
+  private static String envOr(String name, String otherwise) {
+    String value = System.getenv(name);
+    return value == null ? otherwise : value;
+  }
+
   /** Returns the number of GPUs the engine sees. */
   public static int gpuCount() {
     return engine().getGpuCount();

@@ -21,7 +21,7 @@ import org.ckcoop.common.ProjectVersion;
  *     study run, the few-shot split's {@code FewShotSplit.identity()}); not the content hash of the
  *     encoded training examples, which checkpoints record as {@code training_examples_identity}
  * @param seed the training seed
- * @param versions ckcoop, Java, DJL, engine and OS versions
+ * @param versions ckcoop, Java, DJL, engine and OS versions, and the CPU kernel settings
  */
 public record RunProvenance(
     String learner,
@@ -46,6 +46,7 @@ public record RunProvenance(
     v.put("djl", Engine.getDjlVersion());
     v.put("engine", EngineRuntime.engine().getEngineName() + " " + EngineRuntime.engine().getVersion());
     v.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+    v.put("cpu_kernels", EngineRuntime.kernelSettings());
     return v;
   }
 }
