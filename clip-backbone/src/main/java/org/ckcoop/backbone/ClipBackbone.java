@@ -23,6 +23,7 @@ import org.ckcoop.backbone.checkpoint.ClipArchitecture;
 import org.ckcoop.backbone.checkpoint.ClipCheckpoint;
 import org.ckcoop.backbone.checkpoint.ImageNormalization;
 import org.ckcoop.backbone.model.ClipNetwork;
+import org.ckcoop.backbone.prompts.SharedPrefixEmbeddings;
 import org.ckcoop.backbone.prompts.TextLayerPrompts;
 import org.ckcoop.backbone.prompts.VisionLayerPrompts;
 import org.ckcoop.backbone.model.Precision;
@@ -282,6 +283,45 @@ public final class ClipBackbone implements AutoCloseable {
     if (prompts == null || prompts.layers().isEmpty()) {
       return encodeTokenEmbeddings(embeddings, eotPositions);
     }
+    checkTextPrompts(prompts);
+    for (int i = 0; i < eotPositions.length; i++) {
+      if (eotPositions[i] <= prompts.tokens()) {
+        throw new IllegalArgumentException("sequence " + i + " has its EOT at " + eotPositions[i]
+            + ", inside the deep prompts' positions 1.." + prompts.tokens());
+      }
+    }
+    checkTokenEmbeddings(embeddings, eotPositions);
+    return network.encodeTokenEmbeddings(embeddings, eotPositions.clone(), prompts);
+  }
+
+  /**
+   * Encodes sequences whose first positions are shared per group (see {@link SharedPrefixEmbeddings}):
+   * the same features as {@link #encodeTokenEmbeddings(NDArray, int[], TextLayerPrompts)} on the
+   * assembled sequences, up to rounding, with the prefix computed once per group. Deep text prompts
+   * (null or empty for none) must lie inside the prefix. The result [G * R, embed] (F32) belongs to the
+   * rest's manager.
+   *
+   * @throws IllegalArgumentException when a shape does not fit this model (width, context length,
+   *     prompt width or layers) or the deep prompts reach past the prefix
+   */
+  public NDArray encodeTokenEmbeddings(SharedPrefixEmbeddings embeddings, TextLayerPrompts prompts) {
+    int width = architecture.text().width();
+    Shape p = embeddings.prefix().getShape();
+    if (p.get(2) != width || embeddings.length() > architecture.contextLength()) {
+      throw new IllegalArgumentException("shared-prefix embeddings have width " + p.get(2) + " and length "
+          + embeddings.length() + ", expected width " + width + " and length <= " + architecture.contextLength());
+    }
+    if (prompts != null && !prompts.layers().isEmpty()) {
+      checkTextPrompts(prompts);
+      if (1 + prompts.tokens() > embeddings.prefixLength()) {
+        throw new IllegalArgumentException("deep text prompts replace positions 1.." + prompts.tokens()
+            + ", past the shared prefix of " + embeddings.prefixLength() + " positions");
+      }
+    }
+    return network.encodeTokenEmbeddings(embeddings, prompts);
+  }
+
+  private void checkTextPrompts(TextLayerPrompts prompts) {
     int width = architecture.text().width();
     int blocks = architecture.text().layers();
     if (prompts.layers().get(0).getShape().get(1) != width) {
@@ -292,14 +332,6 @@ public final class ClipBackbone implements AutoCloseable {
       throw new IllegalArgumentException(prompts.layers().size() + " deeper text prompt layers, but the text tower"
           + " has only " + (blocks - 1) + " blocks after the first");
     }
-    for (int i = 0; i < eotPositions.length; i++) {
-      if (eotPositions[i] <= prompts.tokens()) {
-        throw new IllegalArgumentException("sequence " + i + " has its EOT at " + eotPositions[i]
-            + ", inside the deep prompts' positions 1.." + prompts.tokens());
-      }
-    }
-    checkTokenEmbeddings(embeddings, eotPositions);
-    return network.encodeTokenEmbeddings(embeddings, eotPositions.clone(), prompts);
   }
 
   /**

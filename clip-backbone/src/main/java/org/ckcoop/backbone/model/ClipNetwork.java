@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import org.ckcoop.backbone.checkpoint.ClipCheckpoint;
+import org.ckcoop.backbone.prompts.SharedPrefixEmbeddings;
 import org.ckcoop.backbone.prompts.TextLayerPrompts;
 import org.ckcoop.backbone.prompts.VisionLayerPrompts;
 
@@ -55,6 +56,12 @@ public final class ClipNetwork {
   /** As {@link #encodeTokenEmbeddings(NDArray, int[])}, with deep text prompts (null for none). */
   public NDArray encodeTokenEmbeddings(NDArray embeddings, int[] eot, TextLayerPrompts prompts) {
     return toF32(text.forward(toCompute(embeddings), eot, prompts));
+  }
+
+  /** Encodes token embeddings with a shared prefix per group into features [G * R, embed] (F32). */
+  public NDArray encodeTokenEmbeddings(SharedPrefixEmbeddings embeddings, TextLayerPrompts prompts) {
+    return toF32(text.forward(toCompute(embeddings.prefix()), toCompute(embeddings.rest()),
+        embeddings.eotPositions(), prompts));
   }
 
   /** Looks up token ids [N, L] (any integer type, any device) into F32 embeddings [N, L, width]. */

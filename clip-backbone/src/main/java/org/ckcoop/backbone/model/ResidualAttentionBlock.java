@@ -1,6 +1,7 @@
 package org.ckcoop.backbone.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -55,21 +56,62 @@ final class ResidualAttentionBlock {
   NDArray forward(NDArray x, NDArray mask) {
     long n = x.getShape().get(0);
     long l = x.getShape().get(1);
+    NDList qkv = queryKeyValue(x, n, l);
+    NDArray scores = qkv.get(0).matMul(qkv.get(1).transpose(0, 1, 3, 2));
+    if (mask != null) {
+      scores = scores.add(mask);
+    }
+    NDArray attended = scores.softmax(-1).matMul(qkv.get(2)).transpose(0, 2, 1, 3).reshape(n, l, shape.width());
+    return feedForward(x, attended);
+  }
+
+  /**
+   * Applies the block to sequences whose first positions are shared per group (see
+   * {@code SharedPrefixEmbeddings}): {@code prefix} [G, P, width] and {@code rest} [G * R, S, width],
+   * group-major. The prefix attends to itself under {@code prefixMask} [P, P]; every rest sequence
+   * attends to its group's prefix and, under {@code restMask} [S, S], to itself: the attention of
+   * the assembled [P + S] sequences with a causal mask, computed without repeating the prefix.
+   * Returns the new prefix and rest, on their inputs' managers.
+   */
+  NDList forwardShared(NDArray prefix, NDArray rest, NDArray prefixMask, NDArray restMask) {
+    long g = prefix.getShape().get(0);
+    long p = prefix.getShape().get(1);
+    long rows = rest.getShape().get(0);
+    long s = rest.getShape().get(1);
+    long perGroup = rows / g;
+    int heads = shape.heads();
+    int headWidth = shape.headWidth();
+    NDList pre = queryKeyValue(prefix, g, p);
+    NDArray prefixScores = pre.get(0).matMul(pre.get(1).transpose(0, 1, 3, 2)).add(prefixMask);
+    NDArray prefixAttended =
+        prefixScores.softmax(-1).matMul(pre.get(2)).transpose(0, 2, 1, 3).reshape(g, p, shape.width());
+    NDList own = queryKeyValue(rest, rows, s);
+    NDArray q = own.get(0).reshape(g, perGroup, heads, s, headWidth);
+    NDArray k = own.get(1).reshape(g, perGroup, heads, s, headWidth);
+    NDArray v = own.get(2).reshape(g, perGroup, heads, s, headWidth);
+    NDArray toPrefix = q.matMul(pre.get(1).expandDims(1).transpose(0, 1, 2, 4, 3)); // [G, R, H, S, P]
+    NDArray toSelf = q.matMul(k.transpose(0, 1, 2, 4, 3)).add(restMask); // [G, R, H, S, S]
+    NDList weights = NDArrays.concat(new NDList(toPrefix, toSelf), 4).softmax(4).split(new long[] {p}, 4);
+    NDArray mixed = weights.get(0).matMul(pre.get(2).expandDims(1)).add(weights.get(1).matMul(v));
+    NDArray restAttended = mixed.reshape(rows, heads, s, headWidth).transpose(0, 2, 1, 3).reshape(rows, s, shape.width());
+    return new NDList(feedForward(prefix, prefixAttended), feedForward(rest, restAttended));
+  }
+
+  /** Returns q (scaled), k and v of {@code x} [n, l, width], each [n, heads, l, head width]. */
+  private NDList queryKeyValue(NDArray x, long n, long l) {
     int heads = shape.heads();
     int headWidth = shape.headWidth();
     NDArray h = layerNorm(x, ln1Weight, ln1Bias, shape.layerNormEps());
     NDArray qkv = Linear.linear(h, inProjWeight, inProjBias).singletonOrThrow();
     NDList parts = qkv.split(3, 2);
-    NDArray q = heads(parts.get(0), n, l, heads, headWidth).mul(queryScale);
-    NDArray k = heads(parts.get(1), n, l, heads, headWidth);
-    NDArray v = heads(parts.get(2), n, l, heads, headWidth);
-    NDArray scores = q.matMul(k.transpose(0, 1, 3, 2));
-    if (mask != null) {
-      scores = scores.add(mask);
-    }
-    NDArray attended = scores.softmax(-1).matMul(v).transpose(0, 2, 1, 3).reshape(n, l, shape.width());
+    return new NDList(heads(parts.get(0), n, l, heads, headWidth).mul(queryScale),
+        heads(parts.get(1), n, l, heads, headWidth), heads(parts.get(2), n, l, heads, headWidth));
+  }
+
+  /** The attention's output projection and residual, then the MLP and its residual. */
+  private NDArray feedForward(NDArray x, NDArray attended) {
     x = x.add(Linear.linear(attended, outProjWeight, outProjBias).singletonOrThrow());
-    h = layerNorm(x, ln2Weight, ln2Bias, shape.layerNormEps());
+    NDArray h = layerNorm(x, ln2Weight, ln2Bias, shape.layerNormEps());
     h = Linear.linear(h, fcWeight, fcBias).singletonOrThrow();
     h = activation(h);
     h = Linear.linear(h, projWeight, projBias).singletonOrThrow();

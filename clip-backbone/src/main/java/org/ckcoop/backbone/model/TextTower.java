@@ -11,13 +11,15 @@ import java.util.Arrays;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import org.ckcoop.backbone.checkpoint.ClipArchitecture;
+import org.ckcoop.backbone.prompts.SharedPrefixEmbeddings;
 import org.ckcoop.backbone.prompts.TextLayerPrompts;
 import org.ckcoop.common.engine.EngineArrays;
 
 /**
  * CLIP's causal text transformer. Sequences are cut after the last EOT before the blocks run: with
  * a causal mask, positions after a sequence's EOT cannot change its EOT feature, so the cut is exact
- * and saves most of the work for short prompts.
+ * and saves most of the work for short prompts. Sequences that share their first positions can pass
+ * them once per group ({@link SharedPrefixEmbeddings}), which is exact for the same reason.
  */
 final class TextTower {
   private final ClipArchitecture architecture;
@@ -89,11 +91,58 @@ final class TextTower {
       };
     }
     x = transformer.forward(x, mask, deep);
+    return project(x, eot, 0);
+  }
+
+  /**
+   * Encodes sequences whose first {@code P} positions are shared per group (see
+   * {@link SharedPrefixEmbeddings}): {@code prefix} [G, P, width], {@code rest} [G * R, S, width],
+   * EOT positions absolute. Deep text prompts (when not null) replace positions 1..n of the prefix,
+   * which must hold them. The result [G * R, embed] belongs to {@code rest}'s manager.
+   */
+  NDArray forward(NDArray prefix, NDArray rest, int[] eot, TextLayerPrompts prompts) {
+    int p = Math.toIntExact(prefix.getShape().get(1));
+    long groups = prefix.getShape().get(0);
+    int cut = Arrays.stream(eot).max().orElse(p) + 1;
+    int own = cut - p;
+    NDManager manager = rest.getManager();
+    NDArray r = own < rest.getShape().get(1) ? rest.get(new NDIndex(":, :{}, :", own)) : rest;
+    NDArray pre = prefix.add(positionalEmbedding.get(manager, new NDIndex(":{}", p)));
+    r = r.add(positionalEmbedding.get(manager, new NDIndex("{}:{}", p, cut)));
+    NDArray prefixMask = EngineArrays.of(manager, causalMask(p), new Shape(p, p)).toType(r.getDataType(), false);
+    NDArray restMask = EngineArrays.of(manager, causalMask(own), new Shape(own, own)).toType(r.getDataType(), false);
+    Transformer.LayerInput deep = null;
+    if (prompts != null && !prompts.layers().isEmpty()) {
+      int tokens = prompts.tokens();
+      if (1 + tokens > p) {
+        throw new IllegalArgumentException("deep text prompts replace positions 1.." + tokens
+            + " but the shared prefix ends at position " + (p - 1));
+      }
+      deep = (layer, in) -> {
+        if (layer == 0 || layer > prompts.layers().size()) {
+          return in;
+        }
+        NDList parts = new NDList(in.get(new NDIndex(":, :1, :")),
+            ImageTower.expand(prompts.layers().get(layer - 1), groups, in));
+        if (1 + tokens < p) {
+          parts.add(in.get(new NDIndex(":, {}:, :", 1 + tokens)));
+        }
+        return NDArrays.concat(parts, 1);
+      };
+    }
+    NDList out = transformer.forwardShared(pre, r, prefixMask, restMask, deep);
+    return project(out.get(1), eot, p);
+  }
+
+  /** Layer norm and projection of each sequence's hidden state at {@code eot[i] - offset}. */
+  private NDArray project(NDArray x, int[] eot, int offset) {
+    long n = x.getShape().get(0);
+    int width = architecture.text().width();
     long[] index = new long[Math.toIntExact(n * width)];
     for (int i = 0; i < n; i++) {
-      Arrays.fill(index, i * width, (i + 1) * width, eot[i]);
+      Arrays.fill(index, i * width, (i + 1) * width, eot[i] - offset);
     }
-    NDArray pooled = x.gather(EngineArrays.of(manager, index, new Shape(n, 1, width)), 1).reshape(n, width);
+    NDArray pooled = x.gather(EngineArrays.of(x.getManager(), index, new Shape(n, 1, width)), 1).reshape(n, width);
     pooled = ResidualAttentionBlock.layerNorm(pooled, lnFinalWeight, lnFinalBias, architecture.text().layerNormEps());
     return Linear.linear(pooled, projection).singletonOrThrow();
   }

@@ -1,6 +1,7 @@
 package org.ckcoop.backbone.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDScope;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,5 +50,32 @@ final class Transformer {
       }
     }
     return out;
+  }
+
+  /**
+   * Applies every block to sequences with a shared prefix per group (see
+   * {@link ResidualAttentionBlock#forwardShared}), letting {@code prefixInput} (when not null) change
+   * each block's prefix first. Returns the final prefix and rest, on their inputs' managers.
+   */
+  NDList forwardShared(NDArray prefix, NDArray rest, NDArray prefixMask, NDArray restMask, LayerInput prefixInput) {
+    NDArray p = prefix;
+    NDArray r = rest;
+    for (int i = 0; i < blocks.size(); i++) {
+      ResidualAttentionBlock block = blocks.get(i);
+      try (NDScope scope = new NDScope()) {
+        scope.suppressNotUsedWarning();
+        NDList next = block.forwardShared(prefixInput == null ? p : prefixInput.apply(i, p), r, prefixMask, restMask);
+        next.forEach(NDScope::unregister);
+        if (p != prefix) {
+          p.close();
+        }
+        if (r != rest) {
+          r.close();
+        }
+        p = next.get(0);
+        r = next.get(1);
+      }
+    }
+    return new NDList(p, r);
   }
 }
