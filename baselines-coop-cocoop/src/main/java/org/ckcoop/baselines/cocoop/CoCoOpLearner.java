@@ -183,8 +183,7 @@ public final class CoCoOpLearner extends TextPromptLearner {
   }
 
   private NDArray encode(NDManager target, NDArray imageFeatures, int images) {
-    NDArray embeddings = prompts.assemblePerImage(target, shiftedContext(imageFeatures));
-    NDArray features = backbone.encodeTokenEmbeddings(embeddings, prompts.eotPositions(images));
+    NDArray features = prompts.encodePerImage(backbone, target, shiftedContext(imageFeatures));
     return features.reshape(images, prompts.classNames().size(), backbone.architecture().embedDim());
   }
 

@@ -110,7 +110,7 @@ public final class CoOpLearner extends TextPromptLearner {
 
   @Override
   public NDArray textFeatures(NDManager target, NDArray imageFeatures) {
-    return backbone.encodeTokenEmbeddings(prompts.assemble(target, context), prompts.eotPositions());
+    return prompts.encode(backbone, target, context, null);
   }
 
   @Override

@@ -100,7 +100,7 @@ public abstract class DeepPromptLearner implements PromptLearner {
 
   /** Returns the class text features [C, embed] with the deep text prompts, on {@code step}. */
   public NDArray textFeatures(NDManager step) {
-    return backbone.encodeTokenEmbeddings(prompts.assemble(step, ctx), prompts.eotPositions(), textLayers(step));
+    return prompts.encode(backbone, step, ctx, textLayers(step));
   }
 
   /** Returns the image features [B, embed] of the batch's pixels with the vision prompts. */

@@ -133,7 +133,7 @@ public final class ProGradLearner extends TextPromptLearner {
 
   @Override
   public NDArray textFeatures(NDManager target, NDArray imageFeatures) {
-    return backbone.encodeTokenEmbeddings(prompts.assemble(target, context), prompts.eotPositions());
+    return prompts.encode(backbone, target, context, null);
   }
 
   @Override

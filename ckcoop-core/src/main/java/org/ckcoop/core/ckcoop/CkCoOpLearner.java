@@ -124,7 +124,7 @@ public final class CkCoOpLearner extends TextPromptLearner {
 
   @Override
   public NDArray textFeatures(NDManager step, NDArray imageFeatures) {
-    return backbone.encodeTokenEmbeddings(prompts.assemble(step, context(step)), prompts.eotPositions());
+    return prompts.encode(backbone, step, context(step), null);
   }
 
   @Override

@@ -7,6 +7,8 @@ import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
 import java.util.List;
 import org.ckcoop.backbone.ClipBackbone;
+import org.ckcoop.backbone.prompts.SharedPrefixEmbeddings;
+import org.ckcoop.backbone.prompts.TextLayerPrompts;
 import org.ckcoop.common.engine.EngineRuntime;
 import org.ckcoop.common.InputException;
 import org.ckcoop.backbone.text.ClipTokenizer;
@@ -63,9 +65,14 @@ public final class ContextPrompts implements AutoCloseable {
   private final NDManager manager;
   private final NDArray fixed;
   private final NDArray placement;
+  private final int sharedLength;
+  private final NDArray fixedPrefix;
+  private final NDArray placementPrefix;
+  private final NDArray fixedRest;
+  private final NDArray placementRest;
 
   private ContextPrompts(List<String> classNames, int contextLength, int width, int[] eot, long[][] tokenIds,
-      NDManager manager, NDArray fixed, NDArray placement) {
+      NDManager manager, NDArray fixed, NDArray placement, int sharedLength) {
     this.classNames = classNames;
     this.contextLength = contextLength;
     this.width = width;
@@ -74,6 +81,12 @@ public final class ContextPrompts implements AutoCloseable {
     this.manager = manager;
     this.fixed = fixed;
     this.placement = placement;
+    this.sharedLength = sharedLength;
+    long cut = fixed.getShape().get(1);
+    fixedPrefix = fixed.get(new NDIndex("0:1, :{}, :", sharedLength));
+    placementPrefix = placement.get(new NDIndex("0:1, :{}, :", sharedLength));
+    fixedRest = fixed.get(new NDIndex(":, {}:{}, :", sharedLength, cut));
+    placementRest = placement.get(new NDIndex(":, {}:{}, :", sharedLength, cut));
   }
 
   /**
@@ -149,8 +162,42 @@ public final class ContextPrompts implements AutoCloseable {
     NDManager manager = EngineRuntime.engine().newBaseManager(backbone.device());
     NDArray fixedArray = EngineArrays.of(manager, fixed, new Shape(classes, cut, width));
     NDArray placementArray = EngineArrays.of(manager, placement, new Shape(classes, cut, nCtx));
+    ContextPrompts prompts = new ContextPrompts(List.copyOf(classNames), nCtx, width, eot, kept, manager, fixedArray,
+        placementArray, sharedLength(kept, ctxPositions, eot));
     manager.cap();
-    return new ContextPrompts(List.copyOf(classNames), nCtx, width, eot, kept, manager, fixedArray, placementArray);
+    return prompts;
+  }
+
+  /**
+   * The number of leading positions that hold the same thing in every class's prompt (the same token,
+   * or the same context vector), at most up to the first EOT: CoOp's [SOT | context] with the class
+   * at the end, more when every name starts with the same tokens.
+   */
+  static int sharedLength(long[][] kept, int[][] ctxPositions, int[] eot) {
+    int limit = Arrays.stream(eot).min().orElse(0);
+    int shared = 0;
+    while (shared < limit && samePlaceInEveryClass(kept, ctxPositions, shared)) {
+      shared++;
+    }
+    return shared;
+  }
+
+  private static boolean samePlaceInEveryClass(long[][] kept, int[][] ctxPositions, int p) {
+    for (int c = 1; c < kept.length; c++) {
+      if (kept[c][p] != kept[0][p] || contextAt(ctxPositions[c], p) != contextAt(ctxPositions[0], p)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static int contextAt(int[] positions, int p) {
+    for (int k = 0; k < positions.length; k++) {
+      if (positions[k] == p) {
+        return k;
+      }
+    }
+    return -1;
   }
 
   /** {@code tokens.argmax()}: the first position of the largest id. */
@@ -251,6 +298,80 @@ public final class ContextPrompts implements AutoCloseable {
           + ") or (" + classNames.size() + ", " + contextLength + ", " + width + ")");
     }
     return view(manager, placement).matMul(context).add(view(manager, fixed));
+  }
+
+  /**
+   * Returns the number of leading positions every class's prompt shares (see {@link #encode}); 0 or 1
+   * when only SOT or nothing is shared.
+   */
+  public int sharedLength() {
+    return sharedLength;
+  }
+
+  /**
+   * Encodes every class's prompt with {@code context} placed into it: the features of
+   * {@code backbone.encodeTokenEmbeddings(assemble(manager, context), eotPositions(), layers)}. When
+   * the context is shared by all classes and the prompts share their first positions ({@link
+   * #sharedLength()} of at least 2: CoOp's [SOT | context] before the class name), those positions
+   * run through the text tower once instead of once per class ({@code SharedPrefixEmbeddings}): the
+   * same numbers up to rounding, with the prefix's share of the work divided by the number of
+   * classes.
+   *
+   * @param layers deep text prompts, or null
+   * @return text features [C, embed], on {@code manager}
+   */
+  public NDArray encode(ClipBackbone backbone, NDManager manager, NDArray context, TextLayerPrompts layers) {
+    Shape s = context.getShape();
+    if (s.dimension() == 2 && canShare(layers)) {
+      checkShared(s);
+      NDArray prefix = view(manager, placementPrefix).matMul(context).add(view(manager, fixedPrefix));
+      NDArray rest = view(manager, placementRest).matMul(context).add(view(manager, fixedRest));
+      return backbone.encodeTokenEmbeddings(new SharedPrefixEmbeddings(prefix, rest, eot), layers);
+    }
+    return backbone.encodeTokenEmbeddings(assemble(manager, context), eot.clone(), layers);
+  }
+
+  /**
+   * Encodes every class's prompt with a different context per image (CoCoOp): the features of
+   * {@code backbone.encodeTokenEmbeddings(assemblePerImage(manager, context), eotPositions(B))}, with
+   * the shared positions run once per image (see {@link #encode}).
+   *
+   * @param context [B, nCtx, width]
+   * @return text features [B * C, embed], image-major, on {@code manager}
+   */
+  public NDArray encodePerImage(ClipBackbone backbone, NDManager manager, NDArray context) {
+    Shape s = context.getShape();
+    int images = Math.toIntExact(s.get(0));
+    if (s.dimension() == 3 && s.get(1) == contextLength && s.get(2) == width && canShare(null)) {
+      long b = s.get(0);
+      long c = classNames.size();
+      long own = fixedRest.getShape().get(1);
+      NDArray prefix = view(manager, placementPrefix).matMul(context).add(view(manager, fixedPrefix)); // [B, P, W]
+      NDArray rest = view(manager, placementRest).expandDims(0).matMul(context.expandDims(1)) // [B, C, S, W]
+          .add(view(manager, fixedRest).expandDims(0)).reshape(b * c, own, width);
+      return backbone.encodeTokenEmbeddings(new SharedPrefixEmbeddings(prefix, rest, eotPositions(images)), null);
+    }
+    return backbone.encodeTokenEmbeddings(assemblePerImage(manager, context), eotPositions(images));
+  }
+
+  /**
+   * Whether {@link #encode} may share the prefix: true unless the system property
+   * {@code ckcoop.shared_prefix} is {@code false} (for benchmarks and for checking that a result does
+   * not depend on it).
+   */
+  static boolean sharingEnabled() {
+    return !"false".equalsIgnoreCase(System.getProperty("ckcoop.shared_prefix"));
+  }
+
+  private boolean canShare(TextLayerPrompts layers) {
+    return sharingEnabled() && sharedLength >= 2 && (layers == null || 1 + layers.tokens() <= sharedLength);
+  }
+
+  private void checkShared(Shape s) {
+    if (s.get(0) != contextLength || s.get(1) != width) {
+      throw new IllegalArgumentException("context has shape " + s + ", expected (" + contextLength + ", " + width
+          + ") or (" + classNames.size() + ", " + contextLength + ", " + width + ")");
+    }
   }
 
   /**

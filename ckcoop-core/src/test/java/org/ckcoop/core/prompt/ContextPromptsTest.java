@@ -107,4 +107,49 @@ class ContextPromptsTest {
         .hasMessageContaining("class name '" + longName + "': its prompt needs")
         .hasMessageContaining("context length is 16");
   }
+
+  private static float[] randomContext(int... shape) {
+    java.util.Random random = new java.util.Random(7);
+    float[] out = new float[java.util.Arrays.stream(shape).reduce(1, (a, b) -> a * b)];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = (float) random.nextGaussian() * 0.3f;
+    }
+    return out;
+  }
+
+  private static void assertClose(float[] actual, float[] expected) {
+    assertThat(actual).hasSameSizeAs(expected);
+    for (int i = 0; i < expected.length; i++) {
+      assertThat(actual[i]).as("element %d", i).isCloseTo(expected[i], org.assertj.core.data.Offset.offset(2e-5f));
+    }
+  }
+
+  @Test
+  void theSharedPrefixIsWhatEveryClassHoldsAtTheSamePlaceAndEncodesAsTheAssembledPrompts() {
+    List<String> sameFirstWord = List.of("red circle", "red square", "red star");
+    record Case(List<String> classes, ClassTokenPosition position, int shared) {}
+    for (Case c : List.of(new Case(CLASSES, ClassTokenPosition.END, 5), new Case(CLASSES, ClassTokenPosition.MIDDLE, 3),
+        new Case(CLASSES, ClassTokenPosition.FRONT, 1), new Case(sameFirstWord, ClassTokenPosition.END, 6),
+        new Case(List.of("star"), ClassTokenPosition.END, 7))) {
+      try (ContextPrompts prompts = ContextPrompts.build(backbone, c.classes(), "x x x x", 4, c.position());
+          NDManager m = EngineRuntime.engine().newBaseManager()) {
+        assertThat(prompts.sharedLength()).as("%s", c).isEqualTo(c.shared());
+        NDArray ctx = org.ckcoop.common.engine.EngineArrays.of(m, randomContext(4, 64), new Shape(4, 64));
+        float[] whole = backbone.encodeTokenEmbeddings(prompts.assemble(m, ctx), prompts.eotPositions()).toFloatArray();
+        assertClose(prompts.encode(backbone, m, ctx, null).toFloatArray(), whole);
+        // class-specific contexts are never shared
+        int classes = c.classes().size();
+        NDArray csc = org.ckcoop.common.engine.EngineArrays.of(m, randomContext(classes, 4, 64), new Shape(classes, 4, 64));
+        assertThat(prompts.encode(backbone, m, csc, null).toFloatArray())
+            .containsExactly(backbone.encodeTokenEmbeddings(prompts.assemble(m, csc), prompts.eotPositions()).toFloatArray());
+        // CoCoOp: a context per image, the prefix shared by the classes of each image
+        NDArray perImage = org.ckcoop.common.engine.EngineArrays.of(m, randomContext(2, 4, 64), new Shape(2, 4, 64));
+        float[] wholePerImage = backbone.encodeTokenEmbeddings(prompts.assemblePerImage(m, perImage), prompts.eotPositions(2))
+            .toFloatArray();
+        assertClose(prompts.encodePerImage(backbone, m, perImage).toFloatArray(), wholePerImage);
+        float[] firstImage = java.util.Arrays.copyOfRange(wholePerImage, 0, wholePerImage.length / 2);
+        assertThat(firstImage).isNotEqualTo(java.util.Arrays.copyOfRange(wholePerImage, wholePerImage.length / 2, wholePerImage.length));
+      }
+    }
+  }
 }

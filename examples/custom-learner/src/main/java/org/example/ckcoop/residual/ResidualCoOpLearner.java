@@ -49,7 +49,7 @@ public final class ResidualCoOpLearner extends TextPromptLearner {
   public NDArray textFeatures(NDManager step, NDArray imageFeatures) {
     NDIndex all = new NDIndex("...");
     NDArray ctx = base.get(step, all).add(residual.get(step, all));
-    return backbone.encodeTokenEmbeddings(prompts.assemble(step, ctx), prompts.eotPositions());
+    return prompts.encode(backbone, step, ctx, null);
   }
 
   @Override
