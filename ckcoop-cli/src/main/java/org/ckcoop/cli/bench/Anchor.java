@@ -15,8 +15,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * The PyTorch anchor as a child process in its {@code serve} mode: one JSON request line in, one
  * JSON reply line out, its weights kept between requests (as ckcoop's side keeps its backbone). Its
- * standard error goes to ours. It inherits the environment ({@code OMP_WAIT_POLICY} as
- * {@code bin/ckcoop} sets it).
+ * standard error goes to ours. It inherits the environment ({@code OMP_WAIT_POLICY} and glibc's
+ * malloc settings as {@code bin/ckcoop} sets them) except {@code LD_PRELOAD}: the MKL shim
+ * {@code bin/ckcoop} preloads means nothing to the anchor's OpenBLAS torch.
  */
 public final class Anchor implements AutoCloseable {
   private final Process process;
@@ -41,6 +42,7 @@ public final class Anchor implements AutoCloseable {
     ProcessBuilder pb = new ProcessBuilder(List.of(python, script.toString(), "serve"));
     pb.redirectError(ProcessBuilder.Redirect.INHERIT);
     pb.environment().putIfAbsent("OMP_WAIT_POLICY", "PASSIVE");
+    pb.environment().remove("LD_PRELOAD");
     return new Anchor(pb.start());
   }
 
