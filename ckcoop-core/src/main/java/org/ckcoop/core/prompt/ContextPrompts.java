@@ -290,14 +290,40 @@ public final class ContextPrompts implements AutoCloseable {
    * @return token embeddings [C, L, width]
    */
   public NDArray assemble(NDManager manager, NDArray context) {
-    Shape s = context.getShape();
+    checkContext(context.getShape());
+    return place(manager, placement, fixed, context);
+  }
+
+  /**
+   * Checks a context for {@link #assemble}: returns true for [nCtx, width] (shared by all classes),
+   * false for [C, nCtx, width] (class-specific).
+   *
+   * @throws IllegalArgumentException naming both expected shapes otherwise
+   */
+  private boolean checkContext(Shape s) {
     boolean shared = s.dimension() == 2 && s.get(0) == contextLength && s.get(1) == width;
     boolean perClass = s.dimension() == 3 && s.get(0) == classNames.size() && s.get(1) == contextLength && s.get(2) == width;
     if (!shared && !perClass) {
       throw new IllegalArgumentException("context has shape " + s + ", expected (" + contextLength + ", " + width
           + ") or (" + classNames.size() + ", " + contextLength + ", " + width + ")");
     }
+    return shared;
+  }
+
+  /** {@code fixed + placement @ context} over the positions of the given placement and fixed part. */
+  private static NDArray place(NDManager manager, NDArray placement, NDArray fixed, NDArray context) {
     return view(manager, placement).matMul(context).add(view(manager, fixed));
+  }
+
+  /**
+   * As {@link #place} with one context per image, [B, nCtx, width]: [B * C, positions, width],
+   * image-major.
+   */
+  private NDArray placePerImage(NDManager manager, NDArray placement, NDArray fixed, NDArray context) {
+    long b = context.getShape().get(0);
+    long positions = fixed.getShape().get(1);
+    NDArray placed = view(manager, placement).expandDims(0).matMul(context.expandDims(1)); // [B, C, positions, W]
+    return placed.add(view(manager, fixed).expandDims(0)).reshape(b * classNames.size(), positions, width);
   }
 
   /**
@@ -321,11 +347,9 @@ public final class ContextPrompts implements AutoCloseable {
    * @return text features [C, embed], on {@code manager}
    */
   public NDArray encode(ClipBackbone backbone, NDManager manager, NDArray context, TextLayerPrompts layers) {
-    Shape s = context.getShape();
-    if (s.dimension() == 2 && canShare(layers)) {
-      checkShared(s);
-      NDArray prefix = view(manager, placementPrefix).matMul(context).add(view(manager, fixedPrefix));
-      NDArray rest = view(manager, placementRest).matMul(context).add(view(manager, fixedRest));
+    if (checkContext(context.getShape()) && canShare(layers)) {
+      NDArray prefix = place(manager, placementPrefix, fixedPrefix, context);
+      NDArray rest = place(manager, placementRest, fixedRest, context);
       return backbone.encodeTokenEmbeddings(new SharedPrefixEmbeddings(prefix, rest, eot), layers);
     }
     return backbone.encodeTokenEmbeddings(assemble(manager, context), eot.clone(), layers);
@@ -340,15 +364,11 @@ public final class ContextPrompts implements AutoCloseable {
    * @return text features [B * C, embed], image-major, on {@code manager}
    */
   public NDArray encodePerImage(ClipBackbone backbone, NDManager manager, NDArray context) {
-    Shape s = context.getShape();
-    int images = Math.toIntExact(s.get(0));
-    if (s.dimension() == 3 && s.get(1) == contextLength && s.get(2) == width && canShare(null)) {
-      long b = s.get(0);
-      long c = classNames.size();
-      long own = fixedRest.getShape().get(1);
-      NDArray prefix = view(manager, placementPrefix).matMul(context).add(view(manager, fixedPrefix)); // [B, P, W]
-      NDArray rest = view(manager, placementRest).expandDims(0).matMul(context.expandDims(1)) // [B, C, S, W]
-          .add(view(manager, fixedRest).expandDims(0)).reshape(b * c, own, width);
+    checkPerImageContext(context.getShape());
+    int images = Math.toIntExact(context.getShape().get(0));
+    if (canShare(null)) {
+      NDArray prefix = place(manager, placementPrefix, fixedPrefix, context); // [B, P, W]
+      NDArray rest = placePerImage(manager, placementRest, fixedRest, context);
       return backbone.encodeTokenEmbeddings(new SharedPrefixEmbeddings(prefix, rest, eotPositions(images)), null);
     }
     return backbone.encodeTokenEmbeddings(assemblePerImage(manager, context), eotPositions(images));
@@ -367,12 +387,6 @@ public final class ContextPrompts implements AutoCloseable {
     return sharingEnabled() && sharedLength >= 2 && (layers == null || 1 + layers.tokens() <= sharedLength);
   }
 
-  private void checkShared(Shape s) {
-    if (s.get(0) != contextLength || s.get(1) != width) {
-      throw new IllegalArgumentException("context has shape " + s + ", expected (" + contextLength + ", " + width
-          + ") or (" + classNames.size() + ", " + contextLength + ", " + width + ")");
-    }
-  }
 
   /**
    * Places a different context for each image into every class's prompt (CoCoOp).
@@ -382,15 +396,14 @@ public final class ContextPrompts implements AutoCloseable {
    *     {@link #eotPositions(int)}
    */
   public NDArray assemblePerImage(NDManager manager, NDArray context) {
-    Shape s = context.getShape();
+    checkPerImageContext(context.getShape());
+    return placePerImage(manager, placement, fixed, context);
+  }
+
+  private void checkPerImageContext(Shape s) {
     if (s.dimension() != 3 || s.get(1) != contextLength || s.get(2) != width) {
       throw new IllegalArgumentException("context has shape " + s + ", expected (B, " + contextLength + ", " + width + ")");
     }
-    long b = s.get(0);
-    long c = classNames.size();
-    long l = fixed.getShape().get(1);
-    NDArray placed = view(manager, placement).expandDims(0).matMul(context.expandDims(1)); // [B, C, L, W]
-    return placed.add(view(manager, fixed).expandDims(0)).reshape(b * c, l, width);
   }
 
   /** Returns the EOT positions for {@code images} x C prompts from {@link #assemblePerImage}. */

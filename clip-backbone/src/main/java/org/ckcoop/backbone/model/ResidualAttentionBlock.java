@@ -56,13 +56,16 @@ final class ResidualAttentionBlock {
   NDArray forward(NDArray x, NDArray mask) {
     long n = x.getShape().get(0);
     long l = x.getShape().get(1);
-    NDList qkv = queryKeyValue(x, n, l);
+    return feedForward(x, selfAttention(queryKeyValue(x, n, l), mask, n, l));
+  }
+
+  /** Attention of q, k, v [n, heads, l, head width] under {@code mask} (or none): [n, l, width]. */
+  private NDArray selfAttention(NDList qkv, NDArray mask, long n, long l) {
     NDArray scores = qkv.get(0).matMul(qkv.get(1).transpose(0, 1, 3, 2));
     if (mask != null) {
       scores = scores.add(mask);
     }
-    NDArray attended = scores.softmax(-1).matMul(qkv.get(2)).transpose(0, 2, 1, 3).reshape(n, l, shape.width());
-    return feedForward(x, attended);
+    return scores.softmax(-1).matMul(qkv.get(2)).transpose(0, 2, 1, 3).reshape(n, l, shape.width());
   }
 
   /**
@@ -82,9 +85,7 @@ final class ResidualAttentionBlock {
     int heads = shape.heads();
     int headWidth = shape.headWidth();
     NDList pre = queryKeyValue(prefix, g, p);
-    NDArray prefixScores = pre.get(0).matMul(pre.get(1).transpose(0, 1, 3, 2)).add(prefixMask);
-    NDArray prefixAttended =
-        prefixScores.softmax(-1).matMul(pre.get(2)).transpose(0, 2, 1, 3).reshape(g, p, shape.width());
+    NDArray prefixAttended = selfAttention(pre, prefixMask, g, p);
     NDList own = queryKeyValue(rest, rows, s);
     NDArray q = own.get(0).reshape(g, perGroup, heads, s, headWidth);
     NDArray k = own.get(1).reshape(g, perGroup, heads, s, headWidth);

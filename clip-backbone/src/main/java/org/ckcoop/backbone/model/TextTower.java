@@ -66,31 +66,13 @@ final class TextTower {
     Shape shape = embeddings.getShape();
     long n = shape.get(0);
     int length = Math.toIntExact(shape.get(1));
-    int width = architecture.text().width();
     int cut = Arrays.stream(eot).max().orElse(0) + 1;
     NDManager manager = embeddings.getManager();
     NDArray x = cut < length ? embeddings.get(new NDIndex(":, :{}, :", cut)) : embeddings;
     NDArray positions = positionalEmbedding.get(manager, new NDIndex(":{}", cut));
     x = x.add(positions);
     NDArray mask = EngineArrays.of(manager, causalMask(cut), new Shape(cut, cut)).toType(x.getDataType(), false);
-    Transformer.LayerInput deep = null;
-    if (prompts != null && !prompts.layers().isEmpty()) {
-      int tokens = prompts.tokens();
-      if (1 + tokens > cut) {
-        throw new IllegalArgumentException("deep text prompts replace positions 1.." + tokens
-            + " but the sequences end at position " + (cut - 1));
-      }
-      deep = (layer, in) -> {
-        if (layer == 0 || layer > prompts.layers().size()) {
-          return in;
-        }
-        NDArray prefix = in.get(new NDIndex(":, :1, :"));
-        NDArray suffix = in.get(new NDIndex(":, {}:, :", 1 + tokens));
-        NDArray prompt = ImageTower.expand(prompts.layers().get(layer - 1), n, in);
-        return NDArrays.concat(new NDList(prefix, prompt, suffix), 1);
-      };
-    }
-    x = transformer.forward(x, mask, deep);
+    x = transformer.forward(x, mask, deepPrompts(prompts, n, cut, "the sequences end"));
     return project(x, eot, 0);
   }
 
@@ -111,27 +93,37 @@ final class TextTower {
     r = r.add(positionalEmbedding.get(manager, new NDIndex("{}:{}", p, cut)));
     NDArray prefixMask = EngineArrays.of(manager, causalMask(p), new Shape(p, p)).toType(r.getDataType(), false);
     NDArray restMask = EngineArrays.of(manager, causalMask(own), new Shape(own, own)).toType(r.getDataType(), false);
-    Transformer.LayerInput deep = null;
-    if (prompts != null && !prompts.layers().isEmpty()) {
-      int tokens = prompts.tokens();
-      if (1 + tokens > p) {
-        throw new IllegalArgumentException("deep text prompts replace positions 1.." + tokens
-            + " but the shared prefix ends at position " + (p - 1));
-      }
-      deep = (layer, in) -> {
-        if (layer == 0 || layer > prompts.layers().size()) {
-          return in;
-        }
-        NDList parts = new NDList(in.get(new NDIndex(":, :1, :")),
-            ImageTower.expand(prompts.layers().get(layer - 1), groups, in));
-        if (1 + tokens < p) {
-          parts.add(in.get(new NDIndex(":, {}:, :", 1 + tokens)));
-        }
-        return NDArrays.concat(parts, 1);
-      };
-    }
-    NDList out = transformer.forwardShared(pre, r, prefixMask, restMask, deep);
+    NDList out = transformer.forwardShared(pre, r, prefixMask, restMask,
+        deepPrompts(prompts, groups, p, "the shared prefix ends"));
     return project(out.get(1), eot, p);
+  }
+
+  /**
+   * The block inputs with deep text prompts in place: positions 1..n of {@code rows} sequences of
+   * {@code length} positions replaced by layer k's prompt at block k (1..layers); null for no prompts.
+   *
+   * @param ends what ends at {@code length - 1}, for the error when the prompts do not fit
+   */
+  private static Transformer.LayerInput deepPrompts(TextLayerPrompts prompts, long rows, int length, String ends) {
+    if (prompts == null || prompts.layers().isEmpty()) {
+      return null;
+    }
+    int tokens = prompts.tokens();
+    if (1 + tokens > length) {
+      throw new IllegalArgumentException("deep text prompts replace positions 1.." + tokens
+          + " but " + ends + " at position " + (length - 1));
+    }
+    return (layer, in) -> {
+      if (layer == 0 || layer > prompts.layers().size()) {
+        return in;
+      }
+      NDList parts = new NDList(in.get(new NDIndex(":, :1, :")),
+          ImageTower.expand(prompts.layers().get(layer - 1), rows, in));
+      if (1 + tokens < length) {
+        parts.add(in.get(new NDIndex(":, {}:, :", 1 + tokens)));
+      }
+      return NDArrays.concat(parts, 1);
+    };
   }
 
   /** Layer norm and projection of each sequence's hidden state at {@code eot[i] - offset}. */

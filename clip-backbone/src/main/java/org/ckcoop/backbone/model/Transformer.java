@@ -36,20 +36,9 @@ final class Transformer {
    * result belongs to {@code x}'s manager.
    */
   NDArray forward(NDArray x, NDArray mask, LayerInput input) {
-    NDArray out = x;
-    for (int i = 0; i < blocks.size(); i++) {
-      ResidualAttentionBlock block = blocks.get(i);
-      try (NDScope scope = new NDScope()) {
-        scope.suppressNotUsedWarning();
-        NDArray next = block.forward(input == null ? out : input.apply(i, out), mask);
-        NDScope.unregister(next);
-        if (out != x) {
-          out.close();
-        }
-        out = next;
-      }
-    }
-    return out;
+    return applyBlocks(new NDList(x),
+        (block, i, state) -> new NDList(block.forward(input == null ? state.head() : input.apply(i, state.head()), mask)))
+        .head();
   }
 
   /**
@@ -58,24 +47,32 @@ final class Transformer {
    * each block's prefix first. Returns the final prefix and rest, on their inputs' managers.
    */
   NDList forwardShared(NDArray prefix, NDArray rest, NDArray prefixMask, NDArray restMask, LayerInput prefixInput) {
-    NDArray p = prefix;
-    NDArray r = rest;
+    return applyBlocks(new NDList(prefix, rest), (block, i, state) -> block.forwardShared(
+        prefixInput == null ? state.get(0) : prefixInput.apply(i, state.get(0)), state.get(1), prefixMask, restMask));
+  }
+
+  /** One block's step from the arrays the previous block left. */
+  private interface BlockStep {
+    NDList apply(ResidualAttentionBlock block, int layer, NDList state);
+  }
+
+  /**
+   * Runs {@code step} for every block, each in its own scope; every intermediate state is closed once
+   * the next exists, the input never. The result belongs to the input's managers.
+   */
+  private NDList applyBlocks(NDList input, BlockStep step) {
+    NDList state = input;
     for (int i = 0; i < blocks.size(); i++) {
-      ResidualAttentionBlock block = blocks.get(i);
       try (NDScope scope = new NDScope()) {
         scope.suppressNotUsedWarning();
-        NDList next = block.forwardShared(prefixInput == null ? p : prefixInput.apply(i, p), r, prefixMask, restMask);
+        NDList next = step.apply(blocks.get(i), i, state);
         next.forEach(NDScope::unregister);
-        if (p != prefix) {
-          p.close();
+        if (state != input) {
+          state.close();
         }
-        if (r != rest) {
-          r.close();
-        }
-        p = next.get(0);
-        r = next.get(1);
+        state = next;
       }
     }
-    return new NDList(p, r);
+    return state;
   }
 }
