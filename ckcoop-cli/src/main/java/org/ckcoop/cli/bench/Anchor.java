@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.ckcoop.common.InputException;
 
 /**
  * The PyTorch anchor as a child process in its {@code serve} mode: one JSON request line in, one
@@ -20,6 +21,8 @@ import java.util.concurrent.TimeUnit;
  * {@code bin/ckcoop} preloads means nothing to the anchor's OpenBLAS torch.
  */
 public final class Anchor implements AutoCloseable {
+  private static final String NEEDS = "the anchor needs a Python with torch and numpy, e.g. Debian's"
+      + " /usr/bin/python3 after apt-get install python3-torch libopenblas0-pthread (docs/benchmarks.md)";
   private final Process process;
   private final BufferedWriter in;
   private final BufferedReader out;
@@ -32,7 +35,7 @@ public final class Anchor implements AutoCloseable {
     String ready = out.readLine();
     if (ready == null || !ready.contains("\"ready\"")) {
       process.destroy();
-      throw new IOException("the anchor did not start (first line: " + ready + ")");
+      throw new InputException("the PyTorch anchor", "did not start (its first line: " + ready + "); " + NEEDS);
     }
     this.torch = com.fasterxml.jackson.databind.json.JsonMapper.builder().build().readTree(ready).path("torch").asText();
   }
@@ -43,7 +46,13 @@ public final class Anchor implements AutoCloseable {
     pb.redirectError(ProcessBuilder.Redirect.INHERIT);
     pb.environment().putIfAbsent("OMP_WAIT_POLICY", "PASSIVE");
     pb.environment().remove("LD_PRELOAD");
-    return new Anchor(pb.start());
+    Process process;
+    try {
+      process = pb.start();
+    } catch (IOException e) {
+      throw new InputException("--python " + python, "cannot be run (" + e.getMessage() + "); " + NEEDS, e);
+    }
+    return new Anchor(process);
   }
 
   /** Returns the anchor's torch version. */
